@@ -1,0 +1,42 @@
+package geo
+
+import "context"
+
+// IncidentService reads incidents. Implementations are safe for concurrent use.
+type IncidentService interface {
+	// FindIncidents returns the incidents matching f ordered by id, and how
+	// many match in all (ignoring Limit/Offset/AfterID). EINVALID for a bad filter.
+	FindIncidents(ctx context.Context, f IncidentFilter) ([]*Incident, int, error)
+	// FindIncidentByID returns one incident with its sources. ENOTFOUND if absent.
+	FindIncidentByID(ctx context.Context, id int64) (*Incident, error)
+	// FindSources counts incidents per outlet and per claimant under f
+	// (f.Sources and f.SourceKind are ignored), most incidents first.
+	FindSources(ctx context.Context, f IncidentFilter) ([]SourceCount, error)
+}
+
+// ReportService stores and reads reports. Implementations are safe for concurrent use.
+type ReportService interface {
+	// CreateReport stores r and its incidents in one transaction, setting
+	// r.ID and each incident's ID. An incident that is the same event as a
+	// stored one (see SameEvent) is merged into it instead of stored again.
+	// If a report with r.Hash exists, nothing changes: r.ID is set to the
+	// existing report's id and created is false.
+	CreateReport(ctx context.Context, r *Report, incidents []*Incident) (created bool, err error)
+	// FindReportByID returns a report and the incidents and mentions found
+	// in it. ENOTFOUND if absent.
+	FindReportByID(ctx context.Context, id int64) (*Report, []*Incident, error)
+	// DeleteReport removes a report; incidents that no other report supports
+	// go with it. ENOTFOUND if absent.
+	DeleteReport(ctx context.Context, id int64) error
+}
+
+// PlaceService persists the gazetteer.
+type PlaceService interface {
+	// UpsertPlaces inserts places, replacing any with the same GeonameID
+	// (so a re-import updates instead of duplicating).
+	UpsertPlaces(ctx context.Context, places []*Place) (inserted, updated int, err error)
+	// EachPlace calls fn for every stored place, in no particular order.
+	EachPlace(ctx context.Context, fn func(*Place) error) error
+	// CountPlaces returns how many places and alternate names are stored.
+	CountPlaces(ctx context.Context) (places, names int, err error)
+}
