@@ -1,12 +1,220 @@
 package geo
 
+import (
+	"math"
+	"strings"
+	"time"
+	"unicode"
+)
+
+// Merging: the same event reported by several outlets is one incident.
+//
+// SameEvent(a, b) holds when all of these do:
+//
+//   - both are RoleIncident and they share no report (incidents of one report
+//     are never merged; a report that names a place twice gives two rows);
+//   - same place: the same GeonameID; or both exact (Precision 1, resolved)
+//     and at most MergeNearbyKm apart; or similar names (same LooseKey of the
+//     text or gazetteer name) at most MergeNearbyKm apart, which is how two
+//     unresolved mentions of one village placed at their governorate match;
+//   - overlapping date windows: |a.Date - b.Date| ≤ w(a) + w(b), where w is 0
+//     days for day precision, 7 for week, 31 for month;
+//   - and either similar sentences (MergeSimilarity or more, see
+//     sentenceSimilarity) or, on the same day at day precision, compatible
+//     event words (an air strike and a bombing; an attack and anything violent).
+//
+// A place alone is not enough: two unresolved villages placed at the same
+// governorate centroid are 0 km apart yet different places.
+
+// MergeNearbyKm is how far apart (km) two incidents may be and still be at
+// the same place.
+const MergeNearbyKm = 10
+
+// MergeSimilarity is the least sentence similarity (content-word overlap
+// coefficient, 0..1) for two sentences to tell of the same event. 0.35 keeps
+// two rewordings of one event (which share the place, the event noun and the
+// actors) and parts different events at one place (which share little more
+// than the place name). See testdata/merge.
+const MergeSimilarity = 0.35
+
 // SameEvent reports whether two incidents from different reports describe
 // the same event, so that the store keeps one incident listing both.
-// (First version: same place, same day; the sources/dates work refines it.)
 func SameEvent(a, b *Incident) bool {
-	if a.Role != RoleIncident || b.Role != RoleIncident {
+	if a == nil || b == nil || a.Role != RoleIncident || b.Role != RoleIncident || mgShareReport(a, b) {
 		return false
 	}
-	samePlace := a.GeonameID != 0 && a.GeonameID == b.GeonameID
-	return samePlace && a.Date.Equal(b.Date)
+	if !mgSamePlace(a, b) || !mgDatesOverlap(a, b) {
+		return false
+	}
+	if sentenceSimilarity(a.Sentence, b.Sentence) >= MergeSimilarity {
+		return true
+	}
+	sameDay := a.DatePrecision == DatePrecisionDay && b.DatePrecision == DatePrecisionDay && a.Date.Equal(b.Date)
+	return sameDay && mgCompatible(mgEventKinds(a.Sentence), mgEventKinds(b.Sentence))
+}
+
+func mgShareReport(a, b *Incident) bool {
+	ids := map[int64]bool{}
+	for _, id := range append([]int64{a.ReportID}, a.ReportIDs...) {
+		if id != 0 {
+			ids[id] = true
+		}
+	}
+	for _, id := range append([]int64{b.ReportID}, b.ReportIDs...) {
+		if ids[id] {
+			return true
+		}
+	}
+	return false
+}
+
+func mgSamePlace(a, b *Incident) bool {
+	if a.GeonameID != 0 && a.GeonameID == b.GeonameID {
+		return true
+	}
+	km := mgDistanceKm(a.Lat, a.Lon, b.Lat, b.Lon)
+	if km > MergeNearbyKm {
+		return false
+	}
+	exact := func(i *Incident) bool { return i.GeonameID != 0 && i.Precision == PrecisionExact }
+	if exact(a) && exact(b) {
+		return true
+	}
+	for _, x := range []string{a.Place, a.Name} {
+		for _, y := range []string{b.Place, b.Name} {
+			if x != "" && y != "" && LooseKey(x) == LooseKey(y) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// mgDistanceKm is the great-circle distance in km.
+func mgDistanceKm(lat1, lon1, lat2, lon2 float64) float64 {
+	const r = 6371.0
+	p1, p2 := lat1*math.Pi/180, lat2*math.Pi/180
+	dp, dl := p2-p1, (lon2-lon1)*math.Pi/180
+	h := math.Sin(dp/2)*math.Sin(dp/2) + math.Cos(p1)*math.Cos(p2)*math.Sin(dl/2)*math.Sin(dl/2)
+	return 2 * r * math.Asin(math.Min(1, math.Sqrt(h)))
+}
+
+// mgWindow is the half-width of a date precision's window.
+func mgWindow(p int) time.Duration {
+	switch p {
+	case DatePrecisionWeek:
+		return 7 * 24 * time.Hour
+	case DatePrecisionMonth:
+		return 31 * 24 * time.Hour
+	}
+	return 0
+}
+
+func mgDatesOverlap(a, b *Incident) bool {
+	d := a.Date.Sub(b.Date)
+	if d < 0 {
+		d = -d
+	}
+	return d <= mgWindow(a.DatePrecision)+mgWindow(b.DatePrecision)
+}
+
+// mgStop are words that say nothing about which event a sentence tells of.
+// Read-only after initialisation.
+var mgStop = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(`a an the and or but of in on at to for from by with without into onto
+		over under near after before since during about against between as than that this these those
+		there here it its it's their they them he she his her we our you your i is are was were be been
+		being has have had do does did will would could should may might can not no also said says say
+		according reported told added claimed who which what when where while whose whom one two three
+		some any all more most other such up out off very just only even still later earlier yesterday
+		today monday tuesday wednesday thursday friday saturday sunday week month day night morning
+		s report reports statement local people area region`) {
+		m[w] = true
+	}
+	return m
+}()
+
+// mgTokens returns the content words of s: lower case, stop words and
+// one-letter words dropped, a final plural "s" removed ("strikes" = "strike").
+func mgTokens(s string) map[string]bool {
+	out := map[string]bool{}
+	f := strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '-'
+	})
+	for _, w := range f {
+		w = strings.Trim(w, "-")
+		if len(w) < 2 || mgStop[w] {
+			continue
+		}
+		if len(w) > 3 && strings.HasSuffix(w, "s") && !strings.HasSuffix(w, "ss") {
+			w = w[:len(w)-1]
+		}
+		out[w] = true
+	}
+	return out
+}
+
+// sentenceSimilarity is the overlap coefficient |A∩B| / min(|A|, |B|) of the
+// sentences' content words: 1 when one sentence's words are all in the
+// other, which suits a short wire sentence against a long report sentence.
+func sentenceSimilarity(a, b string) float64 {
+	ta, tb := mgTokens(a), mgTokens(b)
+	n := min(len(ta), len(tb))
+	if n == 0 {
+		return 0
+	}
+	common := 0
+	for w := range ta {
+		if tb[w] {
+			common++
+		}
+	}
+	return float64(common) / float64(n)
+}
+
+// mgKinds groups event words. "violence" are the generic ones, compatible
+// with every violent kind.
+var mgKinds = map[string][]string{
+	"air":          {"air strike", "airstrike", "air raid", "warplane", "jets", "bombed", "bombing", "barrel bomb", "helicopter", "drone strike"},
+	"shelling":     {"shell", "artillery", "mortar", "rocket", "missile"},
+	"ground":       {"offensive", "assault", "advance", "clash", "fighting", "battle", "ambush", "stormed", "raid", "occupied", "captured", "seized", "took control", "breach", "incursion"},
+	"blast":        {"car bomb", "explosion", "explosive", "blast", "suicide", "ied", "landmine"},
+	"violence":     {"attack", "killed", "killing", "wounded", "injured", "casualties", "dead", "strike", "fighters", "militants"},
+	"protest":      {"protest", "demonstrat", "rally", "marched", "sit-in"},
+	"displacement": {"fled", "displaced", "evacuat", "refugee"},
+}
+
+// mgEventKinds returns the kinds of event words in s (matched as word
+// prefixes, so "shelling" and "shelled" are "shell").
+func mgEventKinds(s string) map[string]bool {
+	lower := " " + strings.ToLower(s)
+	out := map[string]bool{}
+	for kind, words := range mgKinds {
+		for _, w := range words {
+			if strings.Contains(lower, " "+w) {
+				out[kind] = true
+				break
+			}
+		}
+	}
+	return out
+}
+
+// mgCompatible reports whether two sets of event kinds can be one event:
+// they share a kind, or one is generic violence and the other violent, or
+// neither names an event.
+func mgCompatible(a, b map[string]bool) bool {
+	if len(a) == 0 && len(b) == 0 {
+		return true
+	}
+	for k := range a {
+		if b[k] {
+			return true
+		}
+	}
+	violent := func(m map[string]bool) bool {
+		return m["air"] || m["shelling"] || m["ground"] || m["blast"] || m["violence"]
+	}
+	return (a["violence"] && violent(b)) || (b["violence"] && violent(a))
 }

@@ -1,6 +1,9 @@
 package geo
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // IncidentService reads incidents. Implementations are safe for concurrent use.
 type IncidentService interface {
@@ -39,4 +42,22 @@ type PlaceService interface {
 	EachPlace(ctx context.Context, fn func(*Place) error) error
 	// CountPlaces returns how many places and alternate names are stored.
 	CountPlaces(ctx context.Context) (places, names int, err error)
+}
+
+// Change is one entry of the change log: every write bumps the data
+// version and records what it touched, so clients can sync incrementally.
+type Change struct {
+	Version     int64     `json:"version"`
+	Kind        string    `json:"kind"` // report_created, report_deleted, incident_reviewed
+	ReportID    int64     `json:"report_id,omitempty"`
+	IncidentIDs []int64   `json:"incident_ids"`
+	At          time.Time `json:"at"`
+}
+
+// ChangeService reads the data version and the change log.
+type ChangeService interface {
+	// DataVersion returns the current data version (0 for an empty store).
+	DataVersion(ctx context.Context) (int64, error)
+	// Changes returns up to limit changes with Version > since, oldest first.
+	Changes(ctx context.Context, since int64, limit int) ([]Change, error)
 }

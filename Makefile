@@ -1,0 +1,70 @@
+# incidentmap — the two set-up commands are `make run` and `make test`.
+# Both install what they need (Go modules, npm packages, Debian packages).
+
+SHELL := /bin/bash
+GO ?= go
+BIN := bin/incidentmap
+DB ?= incidentmap.db
+ADDR ?= localhost:8080
+export CGO_ENABLED := 1
+
+# Debian packages the tests need: a headless browser for the map tests and
+# GDAL as a real GIS client of our GeoJSON/OGC output.
+TEST_DEBS := chromium gdal-bin
+BENCH_DEBS := wrk
+
+.PHONY: all build run test bench deps npm assets debs-test debs-bench fmt-check vet clean
+
+all: build
+
+# Run apt-get only for packages that are missing, as root or through sudo.
+define install_debs
+	@missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+endef
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+npm: node_modules/.installed
+
+assets: npm
+	./static/vendor/install.sh
+
+deps: npm
+	$(GO) mod download
+
+build: deps assets
+	$(GO) build -o $(BIN) ./cmd/incidentmap
+
+run: build
+	$(BIN) serve --db $(DB) --addr $(ADDR) --samples
+
+debs-test:
+	$(call install_debs,$(TEST_DEBS))
+
+debs-bench:
+	$(call install_debs,$(BENCH_DEBS))
+
+fmt-check:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './node_modules/*')); \
+	if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+
+vet:
+	$(GO) vet ./...
+
+# Every test, with the race detector; the fuzz targets run briefly on their
+# corpora in testdata/fuzz as ordinary tests.
+test: build debs-test fmt-check vet
+	CI=$${CI:-} $(GO) test -race -timeout 20m ./...
+
+bench: build debs-bench
+	./docs/bench.sh
+
+clean:
+	rm -rf bin static/vendor/leaflet static/vendor/markercluster static/vendor/*.js static/vendor/*.json

@@ -1,0 +1,150 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"time"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+
+	"github.com/incidentmap/incidentmap/cmd/incidentmap/internal/store"
+	"github.com/incidentmap/incidentmap/geo"
+)
+
+// gazetteerFlags are the flags that choose a gazetteer: a database, or
+// (without --db) the default files straight from the npm assets, which is
+// faster for one-off runs and needs no database.
+type gazetteerFlags struct {
+	db, assets *string
+}
+
+func addGazetteerFlags(fs interface {
+	String(name, value, usage string) *string
+}) gazetteerFlags {
+	return gazetteerFlags{
+		db:     fs.String("db", "", "SQLite database `path` whose gazetteer to use (default: the default gazetteer, read from --assets)"),
+		assets: fs.String("assets", defaultAssetsDir(), "npm assets `dir` holding the default gazetteer's files"),
+	}
+}
+
+// load returns the gazetteer the flags choose.
+func (f gazetteerFlags) load(ctx context.Context, log *slog.Logger) (*geo.Gazetteer, error) {
+	start := time.Now()
+	if *f.db == "" {
+		g, err := geo.LoadDefaultGazetteer(os.DirFS(*f.assets))
+		if err != nil {
+			return nil, err
+		}
+		log.Debug("gazetteer ready", "places", g.Len(), "took", time.Since(start).Round(time.Millisecond))
+		return g, nil
+	}
+	db, err := store.Open(*f.db)
+	if err != nil {
+		return nil, fmt.Errorf("open database %s: %w", *f.db, err)
+	}
+	defer db.Close()
+	if err := ensureDefaultGazetteer(ctx, db, *f.assets, log); err != nil {
+		return nil, err
+	}
+	g, err := loadGazetteer(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	log.Debug("gazetteer ready", "places", g.Len(), "took", time.Since(start).Round(time.Millisecond))
+	return g, nil
+}
+
+// runGeoparse implements `incidentmap geoparse [--jsonl]`.
+func runGeoparse(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	fs := newFlagSet("geoparse", "[--db PATH] [--jsonl] < TEXT",
+		"Read a text on stdin and write the places it names as a GeoJSON FeatureCollection\n"+
+			"(one Point feature per toponym, offsets in Unicode code points). With --jsonl, read a\n"+
+			"corpus of JSON lines {\"id\", \"text\"} and write one line per document:\n"+
+			"{\"id\", \"places\": [{\"start\", \"end\", \"name\", \"lat\", \"lon\", \"role\", \"geonameid\", \"precision\", \"confidence\"}]}.", stderr)
+	gf := addGazetteerFlags(fs)
+	jsonl := fs.Bool("jsonl", false, "read and write JSON lines (a corpus) instead of one text")
+	verbose := fs.Bool("v", false, "log progress")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	g, err := gf.load(ctx, newTextLogger(stderr, *verbose))
+	if err != nil {
+		return err
+	}
+	p := geo.NewGeoparser(g)
+	if *jsonl {
+		return geoparseJSONL(p, stdin, stdout)
+	}
+	text, err := io.ReadAll(stdin)
+	if err != nil {
+		return err
+	}
+	fc := toponymsGeoJSON(p.Parse(string(text)))
+	b, err := json.MarshalIndent(fc, "", " ")
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(stdout, "%s\n", b)
+	return err
+}
+
+// toponymsGeoJSON turns toponyms into a FeatureCollection.
+func toponymsGeoJSON(ts []geo.Toponym) *geojson.FeatureCollection {
+	fc := geojson.NewFeatureCollection()
+	for _, t := range ts {
+		f := geojson.NewFeature(orb.Point{t.Lon, t.Lat})
+		f.Properties = geojson.Properties{
+			"start": t.Start, "end": t.End, "text": t.Text, "name": t.Name, "geonameid": t.GeonameID,
+			"country": t.CountryCode, "admin1": t.Admin1, "fcode": t.FeatureCode, "role": t.Role,
+			"adjectival": t.Adjectival, "resolved": t.Resolved, "precision": t.Precision,
+			"confidence": t.Confidence, "needs_review": t.NeedsReview, "sentence": t.Sentence,
+		}
+		if len(t.Candidates) > 0 {
+			f.Properties["candidates"] = t.Candidates
+		}
+		fc.Append(f)
+	}
+	return fc
+}
+
+// jsonlPlace is one place of `geoparse --jsonl` output.
+type jsonlPlace struct {
+	Start      int      `json:"start"`
+	End        int      `json:"end"`
+	Name       string   `json:"name"`
+	Text       string   `json:"text"`
+	Lat        float64  `json:"lat"`
+	Lon        float64  `json:"lon"`
+	Role       geo.Role `json:"role"`
+	GeonameID  int64    `json:"geonameid"`
+	Precision  int      `json:"precision"`
+	Confidence float64  `json:"confidence"`
+	Adjectival bool     `json:"adjectival,omitempty"`
+}
+
+func geoparseJSONL(p *geo.Geoparser, stdin io.Reader, stdout io.Writer) error {
+	w := bufio.NewWriter(stdout)
+	enc := json.NewEncoder(w)
+	err := geo.ReadCorpus(stdin, func(d *geo.EvalDoc) error {
+		places := []jsonlPlace{}
+		for _, t := range p.Parse(d.Text) {
+			places = append(places, jsonlPlace{Start: t.Start, End: t.End, Name: t.Name, Text: t.Text,
+				Lat: t.Lat, Lon: t.Lon, Role: t.Role, GeonameID: t.GeonameID, Precision: t.Precision,
+				Confidence: t.Confidence, Adjectival: t.Adjectival})
+		}
+		return enc.Encode(struct {
+			ID     string       `json:"id"`
+			Places []jsonlPlace `json:"places"`
+		}{d.ID, places})
+	})
+	if err != nil {
+		return err
+	}
+	return w.Flush()
+}

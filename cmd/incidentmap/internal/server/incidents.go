@@ -1,0 +1,107 @@
+package server
+
+import (
+	"net/http"
+	"strconv"
+	"sync"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/incidentmap/incidentmap/cmd/incidentmap/internal/export"
+
+	"github.com/incidentmap/incidentmap/geo"
+)
+
+// bufPool recycles encoding buffers across requests.
+var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 64<<10); return &b }}
+
+// handleIncidentList serves GET /api/incidents as a GeoJSON FeatureCollection.
+func (s *Server) handleIncidentList(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	if err := checkParams(q); err != nil {
+		return err
+	}
+	f, err := parseFilter(q)
+	if err != nil {
+		return err
+	}
+	if done, err := s.checkETag(r.Context(), w, r); err != nil || done {
+		return err
+	}
+	incidents, matched, err := s.Incidents.FindIncidents(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	bp := bufPool.Get().(*[]byte)
+	defer bufPool.Put(bp)
+	b := export.FeatureCollection((*bp)[:0], incidents, matched)
+	*bp = b
+	w.Header().Set("Content-Type", "application/geo+json")
+	_, _ = w.Write(b) // a write error means the client left
+	return nil
+}
+
+// handleIncidentGet serves GET /api/incidents/{id} as a GeoJSON Feature.
+func (s *Server) handleIncidentGet(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	if done, err := s.checkETag(r.Context(), w, r); err != nil || done {
+		return err
+	}
+	in, err := s.Incidents.FindIncidentByID(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/geo+json")
+	_, _ = w.Write(append(export.AppendFeature(nil, in), '\n'))
+	return nil
+}
+
+// handleSourceList serves GET /api/sources: outlets and claimants with
+// their incident counts under the other filters.
+func (s *Server) handleSourceList(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	if err := checkParams(q); err != nil {
+		return err
+	}
+	f, err := parseFilter(q)
+	if err != nil {
+		return err
+	}
+	if done, err := s.checkETag(r.Context(), w, r); err != nil || done {
+		return err
+	}
+	sources, err := s.Incidents.FindSources(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	if sources == nil {
+		sources = []geo.SourceCount{}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"sources": sources})
+	return nil
+}
+
+func (s *Server) handleVersion(w http.ResponseWriter, r *http.Request) error {
+	var v int64
+	if s.Versions != nil {
+		var err error
+		if v, err = s.Versions.DataVersion(r.Context()); err != nil {
+			return err
+		}
+	}
+	w.Header().Set("Cache-Control", "no-cache")
+	writeJSON(w, http.StatusOK, map[string]int64{"version": v})
+	return nil
+}
+
+func pathID(r *http.Request) (int64, error) {
+	v := chi.URLParam(r, "id")
+	id, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || id < 1 {
+		return 0, geo.ParamErrorf("id", "%q is not a positive integer id", truncate(v, 40))
+	}
+	return id, nil
+}

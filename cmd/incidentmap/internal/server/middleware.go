@@ -1,0 +1,104 @@
+package server
+
+import (
+	"crypto/sha256"
+	"crypto/subtle"
+	"net/http"
+	"strings"
+
+	"github.com/incidentmap/incidentmap/geo"
+)
+
+// contentSecurityPolicy forbids inline scripts, so text from reports can
+// never run as code even if it reached the DOM as HTML. Leaflet positions
+// its panes with inline styles, hence 'unsafe-inline' for styles only.
+const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; " +
+	"img-src 'self' data: blob: https://*.tile.openstreetmap.org; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'"
+
+// securityHeaders sets the browser-side protections on every response. Only
+// /embed may be framed by other sites; everything else (the review UI
+// included) may be framed only by our own pages.
+func (s *Server) securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		frame := "frame-ancestors 'self'"
+		if r.URL.Path == "/embed" {
+			frame = "frame-ancestors *"
+		} else {
+			h.Set("X-Frame-Options", "SAMEORIGIN")
+		}
+		h.Set("Content-Security-Policy", contentSecurityPolicy+"; "+frame)
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
+		next.ServeHTTP(w, r)
+	})
+}
+
+// cors lets other sites' scripts read the API; writes stay same-origin
+// because preflights for them are not answered with an allow.
+func cors(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		if r.Method == http.MethodGet || r.Method == http.MethodHead || r.Method == http.MethodOptions {
+			h.Set("Access-Control-Allow-Origin", "*")
+			h.Set("Access-Control-Expose-Headers", "ETag, Link")
+		}
+		if r.Method == http.MethodOptions {
+			h.Set("Access-Control-Allow-Methods", "GET, HEAD")
+			w.WriteHeader(http.StatusNoContent)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// tokenOK compares the request's bearer token with want in constant time
+// (hashing both first so the lengths leak nothing either).
+func tokenOK(r *http.Request, want string) (present, ok bool) {
+	auth := r.Header.Get("Authorization")
+	got, found := strings.CutPrefix(auth, "Bearer ")
+	if !found || got == "" {
+		return false, false
+	}
+	a, b := sha256.Sum256([]byte(got)), sha256.Sum256([]byte(want))
+	return true, subtle.ConstantTimeCompare(a[:], b[:]) == 1
+}
+
+// requireToken guards write endpoints.
+func (s *Server) requireToken(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := s.checkToken(r); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (s *Server) checkToken(r *http.Request) error {
+	if s.Token == "" {
+		return geo.Errorf(geo.EFORBIDDEN, "writes are disabled: start the server with INCIDENTMAP_TOKEN set")
+	}
+	present, ok := tokenOK(r, s.Token)
+	if !present {
+		return geo.Errorf(geo.EUNAUTHORIZED, "this endpoint needs a token: send Authorization: Bearer <token>")
+	}
+	if !ok {
+		return geo.Errorf(geo.EFORBIDDEN, "the token is not valid")
+	}
+	return nil
+}
+
+// requireReadAccess makes every request need the token when Private is set
+// (the health check excepted, for load balancers).
+func (s *Server) requireReadAccess(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if s.Private && r.URL.Path != "/healthz" {
+			if err := s.checkToken(r); err != nil {
+				s.writeError(w, r, err)
+				return
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}

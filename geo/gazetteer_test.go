@@ -1,0 +1,110 @@
+package geo
+
+import (
+	"os"
+	"strings"
+	"testing"
+)
+
+// assetsFS returns the npm assets directory, skipping the test when it is
+// missing outside CI.
+func assetsFS(tb testing.TB) (dir string) {
+	tb.Helper()
+	dir = "../node_modules"
+	if _, err := os.Stat(dir + "/" + DefaultCitiesPath); err != nil {
+		if os.Getenv("CI") == "true" {
+			tb.Fatalf("default gazetteer missing: %v", err)
+		}
+		tb.Skipf("default gazetteer missing: %v", err)
+	}
+	return dir
+}
+
+func TestGazetteerLookup(t *testing.T) {
+	b := NewGazetteerBuilder(4)
+	b.Add(&Place{GeonameID: 174611, Name: "Abū az̧ Z̧uhūr", ASCIIName: "Abu az Zuhur",
+		AltNames: []string{"Abu ad Duhur", "Abu ed Duhur", "Abou ed Douhour"}, Lat: 35.74058, Lon: 37.0448,
+		FeatureClass: "P", FeatureCode: "PPLA3", CountryCode: "SY", Admin1Code: "12"})
+	b.Add(&Place{GeonameID: 3451190, Name: "Teresina", AltNames: []string{"THE", "Teresina City"}, FeatureClass: "P", FeatureCode: "PPLA", CountryCode: "BR"})
+	b.Add(&Place{GeonameID: 169387, Name: "Idlib", FeatureClass: "A", FeatureCode: "ADM1", CountryCode: "SY", Admin1Code: "12"})
+	b.Add(&Place{GeonameID: 169389, Name: "Idlib", Lat: 35.93, Lon: 36.63, FeatureClass: "P", FeatureCode: "PPLA", CountryCode: "SY", Admin1Code: "12"})
+	b.Add(&Place{GeonameID: SyntheticCountryBase + 1, Name: "United Kingdom", AltNames: []string{"UK", "adj:British"}, FeatureClass: "A", FeatureCode: "PCLI", CountryCode: "GB"})
+	g := b.Build()
+
+	tests := []struct {
+		name    string
+		query   string
+		wantIDs []int64
+		loose   bool
+	}{
+		{"strict main name", "Idlib", []int64{169389, 169387}, false},
+		{"loose transliteration", "Abu al-Duhur", []int64{174611}, true},
+		{"strict alternate name", "abu ed duhur", []int64{174611}, false},
+		{"airport code is not indexed", "THE", nil, false},
+		{"curated acronym", "UK", []int64{SyntheticCountryBase + 1}, false},
+		{"demonym is not a name", "British", nil, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ms := g.Lookup(tt.query)
+			var ids []int64
+			for _, m := range ms {
+				ids = append(ids, m.Place.GeonameID)
+				if m.Loose != tt.loose {
+					t.Errorf("Loose=%v, want %v", m.Loose, tt.loose)
+				}
+			}
+			if len(ids) != len(tt.wantIDs) {
+				t.Fatalf("Lookup(%q) ids=%v, want %v", tt.query, ids, tt.wantIDs)
+			}
+			for i := range ids {
+				if ids[i] != tt.wantIDs[i] {
+					t.Errorf("Lookup(%q) ids=%v, want %v", tt.query, ids, tt.wantIDs)
+				}
+			}
+		})
+	}
+	if a := g.Admin1("SY", "12"); a == nil || a.Lat != 35.93 {
+		t.Errorf("Admin1(SY, 12)=%v, want the governorate placed at its one city (35.93)", a)
+	}
+	if d := g.Demonym("British"); d == nil || d.CountryCode != "GB" {
+		t.Errorf("Demonym(British)=%v, want GB", d)
+	}
+}
+
+func TestDefaultGazetteer(t *testing.T) {
+	g, err := LoadDefaultGazetteer(os.DirFS(assetsFS(t)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g.Len() < 190_000 {
+		t.Errorf("Len()=%d, want ≥ 190000", g.Len())
+	}
+	checks := []struct{ name, cc string }{{"Syria", "SY"}, {"U.S.", "US"}, {"Britain", "GB"}, {"Abu al-Duhur", "SY"}, {"Texas", "US"}}
+	for _, c := range checks {
+		found := false
+		for _, m := range g.Lookup(c.name) {
+			found = found || m.Place.CountryCode == c.cc
+		}
+		if !found {
+			t.Errorf("Lookup(%q): no place in %s", c.name, c.cc)
+		}
+	}
+	if d := g.Demonym("Syrians"); d == nil || d.CountryCode != "SY" {
+		t.Errorf("Demonym(Syrians)=%v, want SY", d)
+	}
+	if a := g.Admin1("SY", "12"); a == nil || !strings.EqualFold(a.Name, "Idlib") || HaversineKm(a.Lat, a.Lon, 35.77, 36.67) > 60 {
+		t.Errorf("Admin1(SY, 12)=%+v, want Idlib near 35.77 N 36.67 E", a)
+	}
+}
+
+// BenchmarkLoadDefaultGazetteer measures start-up: reading cities500,
+// countries and admin-1 names and indexing every name (target < 2 s).
+func BenchmarkLoadDefaultGazetteer(b *testing.B) {
+	fsys := os.DirFS(assetsFS(b))
+	for b.Loop() {
+		if _, err := LoadDefaultGazetteer(fsys); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -1,0 +1,485 @@
+package geo
+
+import (
+	"sort"
+	"strings"
+)
+
+// Geoparser finds the places a text names and resolves them against a
+// Gazetteer. It holds no per-text state: one Geoparser is safe for
+// concurrent use.
+//
+// Parse works in three steps:
+//  1. recognition (geoparse.go): runs of capitalised words are matched
+//     against the gazetteer, longest name first; a match is dropped when its
+//     neighbours show it belongs to a person's name, when it is a common word
+//     the gazetteer happens to list (months, "Police", "Mobile"), or when it
+//     is part of a longer Arabic name the gazetteer lacks ("Sharja" in "Abu
+//     Sharja"). Demonyms ("Syrian") become adjectival toponyms. Unknown names
+//     that their context marks as places ("near X", "the X and Y
+//     communities", "X County") are kept unresolved.
+//  2. resolution (geoparse_resolve.go): each name's candidates are scored by
+//     feature type, population, the report's countries and admin-1 areas,
+//     "X, Y" cues and distance to the report's other places.
+//  3. roles: demonyms, names inside organisations, metonyms ("Moscow said")
+//     and meeting places are mentions; the rest are incidents.
+type Geoparser struct {
+	g         *Gazetteer
+	overrides map[string][]Override
+}
+
+// Override is an analyst's rule that places a name: wherever Name (compared
+// by StrictKey) appears in a report whose dominant country is CountryCode
+// (any report when ""), it resolves to Lat/Lon with the given precision
+// (1 when 0) and full confidence, and no longer needs review. Overrides are
+// how reviewed unresolved places ("Abu Sharja" in SY) are fixed for good.
+type Override struct {
+	Name        string  `json:"name"`
+	CountryCode string  `json:"country,omitempty"`
+	Lat         float64 `json:"lat"`
+	Lon         float64 `json:"lon"`
+	GeonameID   int64   `json:"geonameid,omitempty"`
+	Precision   int     `json:"precision,omitempty"`
+}
+
+// NewGeoparser returns a Geoparser over g, applying the given overrides.
+func NewGeoparser(g *Gazetteer, overrides ...Override) *Geoparser {
+	p := &Geoparser{g: g, overrides: map[string][]Override{}}
+	for _, o := range overrides {
+		if k := StrictKey(o.Name); k != "" {
+			p.overrides[k] = append(p.overrides[k], o)
+		}
+	}
+	return p
+}
+
+// mention kinds
+const (
+	kindPlace   = iota // gazetteer match
+	kindDemonym        // adjectival form of a country
+	kindUnknown        // a place name the gazetteer lacks
+)
+
+// mention is a recognised name before resolution.
+type mention struct {
+	i, j     int // token range [i, j)
+	kind     int
+	matches  []Match
+	demonym  *Place // the country or region of an adjectival form
+	org      bool   // inside an organisation's name
+	areaWord string // "county", "province": the name is (or is cued as) an area
+	override *Override
+}
+
+// Parse returns every toponym in text, sorted by Start. Offsets are code
+// points; Sentence indexes SplitSentences(text).
+func (p *Geoparser) Parse(text string) []Toponym {
+	rs := []rune(text)
+	sentences := SplitSentences(text)
+	toks := tokenize(rs, sentences)
+	ms := p.recognize(toks)
+	out := p.resolve(rs, toks, ms)
+	sort.Slice(out, func(a, b int) bool { return out[a].Start < out[b].Start })
+	return out
+}
+
+// recognize finds the mentions in toks.
+func (p *Geoparser) recognize(toks []token) []mention {
+	var out []mention
+	people := map[string]bool{}
+	for a := 0; a < len(toks); {
+		if !toks[a].cap && !toks[a].allCaps {
+			a++
+			continue
+		}
+		b := runEnd(toks, a)
+		out = p.recognizeRun(toks, a, b, out, people)
+		a = b
+	}
+	// A single word that elsewhere in the text belongs to a person's name
+	// ("Naji al-Mustafa" ... "Mustafa said") is that person. A single
+	// word capitalised only because it starts a sentence ("Can", "Driver")
+	// is a place only if it is a notable one or the text names it
+	// elsewhere too.
+	inside := map[string]bool{}
+	for _, m := range out {
+		if !toks[m.i].sentStart {
+			inside[toks[m.i].key] = true
+		}
+	}
+	kept := out[:0]
+	for _, m := range out {
+		if m.kind == kindPlace && m.j-m.i == 1 {
+			if people[toks[m.i].key] {
+				continue
+			}
+			if toks[m.i].sentStart && !inside[toks[m.i].key] && !notable(m.matches) {
+				continue
+			}
+		}
+		kept = append(kept, m)
+	}
+	return kept
+}
+
+// runEnd returns the end of the run of capitalised words starting at a:
+// words joined by spaces or hyphens, with lower-case connectors inside.
+func runEnd(toks []token, a int) int {
+	b := a + 1
+	for b < len(toks) {
+		t := toks[b]
+		if t.gapBefore != ' ' && t.gapBefore != '-' {
+			break
+		}
+		if t.cap || t.allCaps {
+			b++
+			continue
+		}
+		// connector(s) followed by a capitalised word
+		c := b
+		for c < len(toks) && !toks[c].cap && connectors[toks[c].lower] && (toks[c].gapBefore == ' ' || toks[c].gapBefore == '-') {
+			c++
+		}
+		if c > b && c < len(toks) && toks[c].cap && (toks[c].gapBefore == ' ' || toks[c].gapBefore == '-') {
+			b = c + 1
+			continue
+		}
+		break
+	}
+	return b
+}
+
+// recognizeRun finds the mentions inside the capitalised run [a, b).
+func (p *Geoparser) recognizeRun(toks []token, a, b int, out []mention, people map[string]bool) []mention {
+	var found []mention
+	for i := a; i < b; {
+		if !toks[i].cap && !toks[i].allCaps {
+			i++
+			continue
+		}
+		if m, ok := p.longestMatch(toks, i, b); ok {
+			found = append(found, m)
+			i = m.j
+			continue
+		}
+		if m, ok := p.demonymAt(toks, i, b); ok {
+			found = append(found, m)
+			i = m.j
+			continue
+		}
+		i++
+	}
+	// A run that starts with an Arabic name prefix ("Abu", "Deir", "Tal") is
+	// one name: matches that start later inside it are parts of a name the
+	// gazetteer lacks.
+	if arabicPrefixes[toks[a].lower] && b-a >= 2 && (len(found) == 0 || found[0].i != a) {
+		kept := found[:0]
+		for _, m := range found {
+			if m.kind == kindDemonym {
+				kept = append(kept, m)
+			}
+		}
+		found = kept
+		if u, ok := p.unknownName(toks, a, b); ok {
+			found = append(found, u)
+		}
+		return append(out, found...)
+	}
+	if len(found) == 0 {
+		if u, ok := p.unknownName(toks, a, b); ok {
+			out = append(out, u)
+		}
+		return out
+	}
+	covered := func(k int) bool {
+		for _, m := range found {
+			if k >= m.i && k < m.j {
+				return true
+			}
+		}
+		return false
+	}
+	for x, m := range found {
+		if m.kind == kindDemonym {
+			out = append(out, m)
+			continue
+		}
+		// Two names side by side with nothing between them ("Keith
+		// Warden", "Lincoln Moore") are a person's name.
+		adjacent := x > 0 && found[x-1].j == m.i && found[x-1].kind == kindPlace && toks[m.i].gapBefore == ' ' ||
+			x+1 < len(found) && found[x+1].i == m.j && found[x+1].kind == kindPlace && toks[m.j].gapBefore == ' '
+		keep, org := classifyContext(toks, a, b, m, covered)
+		if adjacent {
+			keep = false
+		}
+		if !keep {
+			for k := m.i; k < m.j; k++ {
+				people[toks[k].key] = true
+			}
+			continue
+		}
+		m.org = org
+		out = append(out, m)
+	}
+	return out
+}
+
+// word classes of uncovered words around a match inside a run
+const (
+	wordNeutral = iota
+	wordTitle
+	wordOrg
+	wordName
+)
+
+func wordClass(t token) int {
+	switch {
+	case titles[strings.TrimSuffix(t.lower, ".")]:
+		return wordTitle
+	case orgWords[t.lower]:
+		return wordOrg
+	case neutralWords[t.lower] || connectors[t.lower]:
+		return wordNeutral
+	}
+	return wordName
+}
+
+// classifyContext decides from the uncovered words of its run whether a
+// match is a place (keep) and whether it sits in an organisation's name.
+func classifyContext(toks []token, a, b int, m mention, covered func(int) bool) (keep, org bool) {
+	// words after the match
+	if m.j+1 < b && !covered(m.j) && !toks[m.j].cap && articles[toks[m.j].lower] {
+		return false, false // "Naji al-Mustafa": the match is the start of a longer name
+	}
+	if m.j < b && !covered(m.j) {
+		switch wordClass(toks[m.j]) {
+		case wordOrg:
+			org = true
+		case wordTitle:
+			org = true // "U.S. Attorney", "Georgia Gov."
+		case wordName:
+			if toks[m.j].cap && !connectors[toks[m.j].lower] {
+				return false, false // "Paris Hilton", "Jordan Smith"
+			}
+		}
+	}
+	// words before it
+	if k := m.i - 1; k >= a && !covered(k) {
+		t := toks[k]
+		switch {
+		case connectors[t.lower] && !t.cap && k-1 >= a && !covered(k-1):
+			switch wordClass(toks[k-1]) {
+			case wordName, wordTitle:
+				if orgConnectors[t.lower] {
+					org = true // "Bank of America"
+				} else {
+					return false, false // "Bashar al-Assad", "Tahrir al-Sham"
+				}
+			case wordOrg:
+				org = true // "University of Florida", "Center for Syria"
+			}
+		case wordClass(t) == wordTitle:
+			return false, false // "President Lincoln"
+		case wordClass(t) == wordName:
+			if !isDirection(t.lower) {
+				return false, false // "Naji al-Mustafa", "George Washington"
+			}
+		case wordClass(t) == wordOrg:
+			org = true
+		}
+	}
+	return true, org
+}
+
+func isDirection(w string) bool {
+	switch w {
+	case "north", "south", "east", "west", "northern", "southern", "eastern", "western", "central",
+		"northeast", "northwest", "southeast", "southwest", "upper", "lower", "greater", "downtown", "metro", "rural":
+		return true
+	}
+	return false
+}
+
+// longestMatch finds the longest gazetteer name starting at token i and
+// ending before b (plus a capitalised area word such as "County").
+func (p *Geoparser) longestMatch(toks []token, i, b int) (mention, bool) {
+	if connectors[toks[i].lower] && !toks[i].cap {
+		return mention{}, false
+	}
+	maxN := p.g.MaxWords()
+	if maxN > 8 {
+		maxN = 8
+	}
+	for n := min(maxN, b-i); n >= 1; n-- {
+		j := i + n
+		last := toks[j-1]
+		if !last.cap && !last.allCaps {
+			continue
+		}
+		keys := make([]string, 0, n)
+		for k := i; k < j; k++ {
+			keys = append(keys, toks[k].key)
+		}
+		key := strings.Join(keys, " ")
+		// Words in capitals are acronyms ("UK"), unless long enough to be
+		// a name set in capitals (a dateline: "BEIRUT").
+		allCaps := n == 1 && toks[i].allCaps && len(toks[i].text) < 5
+		if n == 1 && !allCaps {
+			t := toks[i]
+			w := strings.TrimSuffix(t.lower, ".")
+			if notPlaces[w] || neutralWords[w] || titles[w] || len([]rune(t.text)) <= 2 || isContraction(t.text) {
+				continue // a common word the gazetteer happens to list
+			}
+			if arabicPrefixes[t.lower] && i+1 < b {
+				continue // "Abu" of "Abu Sharja"
+			}
+		}
+		if ov := p.overrides[key]; len(ov) > 0 {
+			m := mention{i: i, j: j, kind: kindUnknown, override: &ov[0]}
+			return p.withArea(toks, m, b), true
+		}
+		ms := filterCase(p.g.LookupKey(key, false), allCaps)
+		if len(ms) == 0 && (n >= 2 || hasApostrophe(toks[i].text)) && !allCaps {
+			ms = filterCase(p.g.LookupKey(LooseFromStrict(key), true), false)
+		}
+		if len(ms) == 0 {
+			continue
+		}
+		m := mention{i: i, j: j, kind: kindPlace, matches: ms}
+		return p.withArea(toks, m, b), true
+	}
+	return mention{}, false
+}
+
+// withArea extends a match over a following capitalised area word ("Laurel
+// County") or notes a lower-case one ("Idlib province").
+func (p *Geoparser) withArea(toks []token, m mention, b int) mention {
+	if m.j >= len(toks) {
+		return m
+	}
+	t := toks[m.j]
+	if !areaWords[t.lower] || t.gapBefore != ' ' {
+		return m
+	}
+	m.areaWord = t.lower
+	if t.cap && m.j < b {
+		m.j++
+		// the full name may be in the gazetteer (GeoNames ADM2 "Hall County")
+		var keys []string
+		for k := m.i; k < m.j; k++ {
+			keys = append(keys, toks[k].key)
+		}
+		if full := p.g.LookupKey(strings.Join(keys, " "), false); len(full) > 0 {
+			m.matches = full
+			m.kind = kindPlace
+		}
+	}
+	return m
+}
+
+// filterCase keeps acronym matches for text in capitals and the others for
+// text that is not.
+func filterCase(ms []Match, allCaps bool) []Match {
+	out := ms[:0]
+	for _, m := range ms {
+		if m.Acronym == allCaps {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+func hasApostrophe(s string) bool {
+	for _, r := range s {
+		if isApostrophe(r) {
+			return true
+		}
+	}
+	return false
+}
+
+// demonymAt recognises an adjectival form ("Syrian", "South Korean").
+func (p *Geoparser) demonymAt(toks []token, i, b int) (mention, bool) {
+	for n := min(2, b-i); n >= 1; n-- {
+		key := toks[i].key
+		if n == 2 {
+			key += " " + toks[i+1].key
+		}
+		if !toks[i+n-1].cap {
+			continue
+		}
+		if pl := p.g.demonymKey(key); pl != nil {
+			return mention{i: i, j: i + n, kind: kindDemonym, demonym: pl}, true
+		}
+	}
+	return mention{}, false
+}
+
+// unknownName keeps an unmatched capitalised run [a, b) as an unresolved
+// place name when its context says it is one: a capitalised area word
+// ("Rapides Parish"), a following place-type word ("the X communities"), a
+// strong locative before it ("near X"), or an Arabic name prefix after a
+// locative ("in Kafr Nabl").
+func (p *Geoparser) unknownName(toks []token, a, b int) (mention, bool) {
+	// trim neutral words at the start ("The", sentence-initial words)
+	for a < b && (wordClass(toks[a]) == wordNeutral && !arabicPrefixes[toks[a].lower] || !toks[a].cap) {
+		a++
+	}
+	if a >= b || toks[a].allCaps {
+		return mention{}, false
+	}
+	for k := a; k < b; k++ {
+		if c := wordClass(toks[k]); c == wordTitle || c == wordOrg && !areaWords[toks[k].lower] {
+			return mention{}, false
+		}
+	}
+	m := mention{i: a, j: b, kind: kindUnknown}
+	last := toks[b-1]
+	if areaWords[last.lower] && b-a >= 2 {
+		m.areaWord = last.lower
+		return m, true
+	}
+	if b < len(toks) && placeTypeWords[toks[b].lower] && !toks[b].cap && toks[b].gapBefore == ' ' {
+		return m, true
+	}
+	prev := ""
+	if a > 0 && toks[a].gapBefore == ' ' {
+		prev = toks[a-1].lower
+	}
+	if strongLocatives[prev] {
+		return m, true
+	}
+	if locatives[prev] && arabicPrefixes[toks[a].lower] && b-a >= 2 {
+		return m, true
+	}
+	return mention{}, false
+}
+
+// notable reports whether any candidate is a place news names on its own:
+// a country, region, province, capital or town of 10,000 people or more.
+func notable(ms []Match) bool {
+	for _, m := range ms {
+		switch m.Place.FeatureCode {
+		case "PCLI", "CONT", "RGN", "ADM1", "PPLC", "PPLA":
+			return true
+		}
+		if m.Place.Population >= 10000 {
+			return true
+		}
+	}
+	return false
+}
+
+// isContraction reports whether a word is an English contraction
+// ("We're", "I've"), never a name.
+func isContraction(w string) bool {
+	for i, r := range w {
+		if isApostrophe(r) {
+			switch strings.ToLower(w[i+len(string(r)):]) {
+			case "re", "ve", "ll", "d", "m", "t", "s":
+				return true
+			}
+		}
+	}
+	return false
+}

@@ -1,0 +1,128 @@
+package geo
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Pipeline turns reports into incidents and stores them: geoparse, attach
+// claimants and event dates per sentence, group repeated mentions, store.
+type Pipeline struct {
+	Parser  *Geoparser
+	Reports ReportService
+	// Now stamps Report.Ingested; nil means time.Now.
+	Now func() time.Time
+}
+
+// Ingest geoparses r, stores it with its incidents and returns them. When
+// the same report is already stored, created is false and the stored
+// report's incidents are returned; nothing changes.
+func (p *Pipeline) Ingest(ctx context.Context, r *Report) (created bool, incidents []*Incident, err error) {
+	if r.Ingested.IsZero() {
+		now := time.Now
+		if p.Now != nil {
+			now = p.Now
+		}
+		r.Ingested = now().UTC()
+	}
+	incidents = p.Incidents(r)
+	created, err = p.Reports.CreateReport(ctx, r, incidents)
+	if err != nil {
+		return false, nil, err
+	}
+	if !created {
+		_, incidents, err = p.Reports.FindReportByID(ctx, r.ID)
+		if err != nil {
+			return false, nil, err
+		}
+	}
+	return created, incidents, nil
+}
+
+// Incidents geoparses r and returns one incident per place and event date
+// (and one mention per place), without storing anything. A place named in
+// several sentences about the same day becomes one incident carrying the
+// claims of all of them.
+func (p *Pipeline) Incidents(r *Report) []*Incident {
+	sentences := SplitSentences(r.Text)
+	texts := make([]string, len(sentences))
+	for i, s := range sentences {
+		texts[i] = s.Text
+	}
+	toponyms := p.Parser.Parse(r.Text)
+	hasIncident := make([]bool, len(sentences))
+	for _, t := range toponyms {
+		if t.Role == RoleIncident && t.Sentence >= 0 && t.Sentence < len(sentences) {
+			hasIncident[t.Sentence] = true
+		}
+	}
+	events := AttributeReport(texts, r.Published, hasIncident)
+
+	type key struct {
+		role  Role
+		place string
+		date  string
+	}
+	var out []*Incident
+	byKey := map[key]*Incident{}
+	claims := map[*Incident][]Claim{}
+	for i := range toponyms {
+		t := &toponyms[i]
+		sentence := ""
+		date, datePrecision := r.Published, DatePrecisionWeek
+		var sentenceClaims []Claim
+		if t.Sentence >= 0 && t.Sentence < len(sentences) {
+			sentence = sentences[t.Sentence].Text
+			ev := events[t.Sentence]
+			sentenceClaims = ev.Claims
+			if t.Role == RoleIncident && !ev.Date.IsZero() {
+				date, datePrecision = ev.Date, ev.DatePrecision
+			}
+		}
+		if t.Role != RoleIncident {
+			date, datePrecision = r.Published, DatePrecisionDay // a mention is dated by its report
+		}
+		k := key{role: t.Role, place: placeKey(t)}
+		if t.Role == RoleIncident {
+			k.date = date.Format(DateLayout)
+		}
+		in := byKey[k]
+		if in == nil {
+			in = &Incident{
+				Date: date, DatePrecision: datePrecision, ReportDate: r.Published, Source: r.Source,
+				Place: t.Text, Name: t.Name, GeonameID: t.GeonameID, CountryCode: t.CountryCode, Admin1: t.Admin1,
+				Lat: t.Lat, Lon: t.Lon, Role: t.Role, Precision: t.Precision, Confidence: t.Confidence,
+				NeedsReview: t.NeedsReview, Sentence: sentence, Start: t.Start, End: t.End, Candidates: t.Candidates,
+			}
+			if r.Source != "" {
+				in.Sources = append(in.Sources, SourceRef{Name: r.Source, Kind: SourceOutlet})
+			}
+			byKey[k] = in
+			out = append(out, in)
+		} else if datePrecision < in.DatePrecision {
+			// Prefer the sentence that dates the event most precisely.
+			in.DatePrecision, in.Sentence, in.Start, in.End, in.Place = datePrecision, sentence, t.Start, t.End, t.Text
+		}
+		if t.Role == RoleIncident {
+			claims[in] = MergeClaims(claims[in], sentenceClaims)
+		}
+	}
+	for in, cs := range claims {
+		for _, c := range cs {
+			in.Sources = append(in.Sources, SourceRef{Name: c.Claimant, Kind: SourceClaimant, Stance: c.Stance})
+		}
+		in.Disputed = Disputed(cs)
+	}
+	return out
+}
+
+// placeKey identifies a resolved place by its gazetteer id and an
+// unresolved one by its normalised name.
+func placeKey(t *Toponym) string {
+	if t.GeonameID != 0 && t.Resolved {
+		return "g" + strconv.FormatInt(t.GeonameID, 10)
+	}
+	return "n" + strings.ToLower(strings.Join(strings.Fields(t.Text), " "))
+}
