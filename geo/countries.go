@@ -67,6 +67,9 @@ func ReadCountries(r io.Reader) ([]Country, error) {
 		}
 		c := Country{Code: w.CCA2, Name: w.Name.Common, Lat: w.LatLng[0], Lon: w.LatLng[1],
 			Region: w.Region, Subregion: w.Subregion}
+		if p, ok := countryPoints[c.Code]; ok {
+			c.Lat, c.Lon = p[0], p[1]
+		}
 		seen := map[string]bool{StrictKey(c.Name): true}
 		add := func(list *[]string, s string) {
 			k := StrictKey(s)
@@ -112,6 +115,14 @@ func isCode(s string) bool {
 		}
 	}
 	return letters <= 3
+}
+
+// countryPoints replace world-countries' whole-degree centre where it is
+// far from the point gazetteers use: the United States' is set to the
+// geographic centre of the contiguous states (near Lebanon, Kansas), which
+// GeoNames and encyclopaedias both put within ~150 km.
+var countryPoints = map[string][2]float64{
+	"US": {39.83, -98.58},
 }
 
 // countryExtras are the short forms news uses for some countries that

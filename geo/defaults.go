@@ -14,13 +14,15 @@ const (
 	DefaultCountriesPath    = "world-countries/countries.json"                 // ODbL
 	DefaultSubdivisionsPath = "cldr-subdivisions-full/subdivisions/en/en.json" // Unicode-3.0; optional
 	defaultSubdivisionsAlt  = "cldr-subdivisions-full/subdivisions/en/subdivisions.json"
+	DefaultCountiesPath     = "us-atlas/counties-10m.json" // ISC, US Census Bureau data; optional
 )
 
 // ReadDefaultPlaces reads the default gazetteer from an npm assets
 // directory and calls fn with every place: the cities500 places, the
 // countries (with their demonyms, see CountryPlaces), continents and
-// regions, and the admin-1 areas DeriveAdmin1 can name. The CLDR
-// subdivision names are optional: without them there are no admin-1 areas.
+// regions, the admin-1 areas DeriveAdmin1 can name, and the US counties
+// (see ReadUSCounties). The CLDR subdivision names and us-atlas are
+// optional: without them there are no admin-1 areas or counties.
 func ReadDefaultPlaces(fsys fs.FS, fn func(*Place) error) error {
 	f, err := fsys.Open(DefaultCitiesPath)
 	if err != nil {
@@ -61,6 +63,27 @@ func ReadDefaultPlaces(fsys fs.FS, fn func(*Place) error) error {
 		return err
 	}
 	for _, p := range DeriveAdmin1(cities, subs) {
+		if err := fn(p); err != nil {
+			return err
+		}
+	}
+	return readCounties(fsys, subs, fn)
+}
+
+// readCounties reads the US counties if us-atlas is installed.
+func readCounties(fsys fs.FS, subs map[string]string, fn func(*Place) error) error {
+	f, err := fsys.Open(DefaultCountiesPath)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	defer f.Close()
+	ps, err := ReadUSCounties(f, USStateCodes(subs))
+	if err != nil {
+		return err
+	}
+	for _, p := range ps {
 		if err := fn(p); err != nil {
 			return err
 		}

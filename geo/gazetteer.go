@@ -25,8 +25,8 @@ type Gazetteer struct {
 	loose    map[string]int32
 	postings []posting
 	demonyms map[string]int32 // strict key of an adjectival form → place index
-	country  map[string]int32  // ISO code → place index (PCLI)
-	admin1   map[string]int32  // "CC.code" → place index (ADM1)
+	country  map[string]int32 // ISO code → place index (PCLI)
+	admin1   map[string]int32 // "CC.code" → place index (ADM1)
 	maxWords int
 }
 
@@ -66,9 +66,9 @@ func NewGazetteerBuilder(sizeHint int) *GazetteerBuilder {
 func (b *GazetteerBuilder) Add(p *Place) { b.places = append(b.places, *p) }
 
 // Build indexes the places and returns the Gazetteer. Admin areas without
-// coordinates (as ReadAdminCodes returns them) are placed at the median
-// point of the populated places they contain, or dropped if they contain
-// none. The builder must not be used afterwards.
+// coordinates (as ReadAdminCodes returns them) are placed at the centre of
+// the extent of the populated places they contain (see midRange), or
+// dropped if they contain none. The builder must not be used afterwards.
 func (b *GazetteerBuilder) Build() *Gazetteer {
 	places := dedupe(b.places)
 	places = placeAdminAreas(places)
@@ -303,8 +303,8 @@ func dedupe(ps []Place) []Place {
 	return out
 }
 
-// placeAdminAreas gives admin areas that lack coordinates the median point
-// of the populated places inside them, and drops those that contain none.
+// placeAdminAreas gives admin areas that lack coordinates the centre of
+// the populated places inside them, and drops those that contain none.
 func placeAdminAreas(ps []Place) []Place {
 	need := map[string][]float64{}
 	for _, p := range ps {
@@ -334,7 +334,7 @@ func placeAdminAreas(ps []Place) []Place {
 			if len(lats[k]) == 0 {
 				continue
 			}
-			p.Lat, p.Lon = median(lats[k]), median(lons[k])
+			p.Lat, p.Lon = midRange(lats[k]), midRange(lons[k])
 		}
 		out = append(out, p)
 	}
@@ -348,7 +348,12 @@ func adminKey(code, cc, a1, a2 string) string {
 	return cc + "." + a1
 }
 
-func median(xs []float64) float64 {
+// midRange returns the middle of the range of xs without its outer 2 %
+// on each side: the centre of an area's extent, as gazetteers place areas,
+// rather than its median town, which leans to where people live; the
+// trimming drops outlying islands.
+func midRange(xs []float64) float64 {
 	sort.Float64s(xs)
-	return xs[len(xs)/2]
+	cut := len(xs) * 2 / 100
+	return (xs[cut] + xs[len(xs)-1-cut]) / 2
 }

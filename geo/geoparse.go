@@ -128,7 +128,8 @@ func runEnd(toks []token, a int) int {
 	b := a + 1
 	for b < len(toks) {
 		t := toks[b]
-		if t.gapBefore != ' ' && t.gapBefore != '-' {
+		initial := t.gapBefore == '.' && len(toks[b-1].text) == 1 && toks[b-1].cap // "Thomas J. Bell"
+		if t.gapBefore != ' ' && t.gapBefore != '-' && !initial {
 			break
 		}
 		if t.cap || t.allCaps {
@@ -155,6 +156,11 @@ func (p *Geoparser) recognizeRun(toks []token, a, b int, out []mention, people m
 	for i := a; i < b; {
 		if !toks[i].cap && !toks[i].allCaps {
 			i++
+			continue
+		}
+		if m, ok := p.stateAbbreviation(toks, i); ok {
+			found = append(found, m)
+			i = m.j
 			continue
 		}
 		if m, ok := p.longestMatch(toks, i, b); ok {
@@ -206,8 +212,8 @@ func (p *Geoparser) recognizeRun(toks []token, a, b int, out []mention, people m
 		}
 		// Two names side by side with nothing between them ("Keith
 		// Warden", "Lincoln Moore") are a person's name.
-		adjacent := x > 0 && found[x-1].j == m.i && found[x-1].kind == kindPlace && toks[m.i].gapBefore == ' ' ||
-			x+1 < len(found) && found[x+1].i == m.j && found[x+1].kind == kindPlace && toks[m.j].gapBefore == ' '
+		adjacent := x > 0 && found[x-1].j == m.i && found[x-1].kind == kindPlace && toks[m.i].gapBefore != '\n' ||
+			x+1 < len(found) && found[x+1].i == m.j && found[x+1].kind == kindPlace && toks[m.j].gapBefore != '\n'
 		keep, org := classifyContext(toks, a, b, m, covered)
 		if adjacent {
 			keep = false
@@ -482,4 +488,27 @@ func isContraction(w string) bool {
 		}
 	}
 	return false
+}
+
+// stateAbbreviation recognises a US state written the AP way after a place
+// ("Athens, Ga.", "Charleston, W.Va.") or in dotted capitals anywhere
+// ("D.C.", "S.C.").
+func (p *Geoparser) stateAbbreviation(toks []token, i int) (mention, bool) {
+	t := toks[i]
+	if !strings.HasSuffix(t.text, ".") || !t.cap {
+		return mention{}, false
+	}
+	code, ok := usStates[strings.TrimSuffix(t.lower, ".")]
+	if !ok {
+		return mention{}, false
+	}
+	dotted := strings.Count(t.text, ".") >= 2
+	if !dotted && t.gapBefore != ',' {
+		return mention{}, false
+	}
+	a := p.g.Admin1("US", code)
+	if a == nil {
+		return mention{}, false
+	}
+	return mention{i: i, j: i + 1, kind: kindPlace, matches: []Match{{Place: a}}}, true
 }

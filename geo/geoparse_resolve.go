@@ -10,9 +10,9 @@ import (
 func featureWeight(code string) float64 {
 	switch code {
 	case "PCLI", "PCLD", "PCLS", "PCLF", "PCL":
-		return 3.2
+		return 4.2
 	case "CONT":
-		return 3.0
+		return 4.0
 	case "RGN", "OCN", "SEA", "GULF":
 		return 2.4
 	case "ADM1":

@@ -74,19 +74,31 @@ func tokenize(rs []rune, sentences []Sentence) []token {
 			text = string(rs[start:end])
 			poss = true
 		}
-		// dotted abbreviations: U.S., U.K., D.C., and "St." / "Mt." / "Ft."
+		// dotted abbreviations: U.S., U.K., D.C., W.Va., and "St." /
+		// "Mt." / "Ft." and AP state abbreviations ("Ga.", "Calif.")
 		if !poss && j < len(rs) && rs[j] == '.' {
-			k := j
-			for k+2 < len(rs) && rs[k] == '.' && unicode.IsUpper(rs[k+1]) && (rs[k+2] == '.') && end-start <= 2 {
-				k += 2
+			k := j // at a '.'
+			for end-start <= 2 && k+1 < len(rs) && unicode.IsUpper(rs[k+1]) {
+				// another segment of one or two letters, then '.'
+				n := k + 1
+				for n < len(rs) && unicode.IsLetter(rs[n]) && n-k <= 2 {
+					n++
+				}
+				if n >= len(rs) || rs[n] != '.' || n-k-1 > 2 {
+					break
+				}
+				k = n
 			}
-			if k > j {
+			l := strings.ToLower(text)
+			_, state := usStates[l]
+			switch {
+			case k > j:
 				end = k + 1
 				j = end
 				text = string(rs[start:end])
-			} else if end-start == 1 && unicode.IsUpper(rs[start]) {
+			case end-start == 1 && unicode.IsUpper(rs[start]):
 				// single initial "J." : keep the dot out
-			} else if l := strings.ToLower(text); l == "st" || l == "mt" || l == "ft" {
+			case l == "st" || l == "mt" || l == "ft" || state && unicode.IsUpper(rs[start]):
 				end = j + 1
 				j = end
 				text = string(rs[start:end])

@@ -63,6 +63,10 @@ var notPlaces = set(
 	"cherry", "orange", "lemon", "apple", "banana", "pepper", "sugar", "honey", "candy",
 	"white", "black", "red", "green", "blue", "brown", "gray", "grey", "pink", "golden",
 	"obama", "bush", "clinton", "trump", "putin", "assad",
+	"hamas", "hezbollah", "hizbollah", "taliban", "fatah", "nato", "qaeda", "isis", "isil", "opec",
+	"section", "much", "nov", "area", "border", "chamber", "liberal", "marines", "marine", "none",
+	"still", "over", "any", "academy", "superior", "metro", "arab", "arabs", "county", "parish",
+	"white", "house", "senate", "capitol", "pentagon", "kremlin", "congress", "parliament",
 )
 
 // neutralWords are capitalised words that say nothing about the name next

@@ -61,3 +61,16 @@ type ChangeService interface {
 	// Changes returns up to limit changes with Version > since, oldest first.
 	Changes(ctx context.Context, since int64, limit int) ([]Change, error)
 }
+
+// Bucket is one bar of a histogram of incidents over time.
+type Bucket struct {
+	Date  time.Time // first day of the bucket
+	Count int
+}
+
+// HistogramService counts incidents over time.
+type HistogramService interface {
+	// Histogram counts incidents matching f per "day", "week" (from Monday)
+	// or "month", oldest first. EINVALID for another interval.
+	Histogram(ctx context.Context, f IncidentFilter, interval string) ([]Bucket, error)
+}

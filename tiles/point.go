@@ -1,5 +1,7 @@
 package tiles
 
+import "time"
+
 // Point is one incident as the tile encoders need it. The server fills it
 // from the store; it is kept small (64 bytes) so that a million of them fit
 // in memory and cluster fast. Strings for Source and Role are best shared
@@ -17,4 +19,11 @@ type Point struct {
 // DaysToDate formats a day count since 1970-01-01 as "2006-01-02".
 func DaysToDate(days int32) string {
 	return epochDay(days).Format("2006-01-02")
+}
+
+// DateDays returns the day number of t's calendar date (in t's location),
+// as Point.Date wants it.
+func DateDays(t time.Time) int32 {
+	y, m, d := t.Date()
+	return int32(time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Unix() / 86400)
 }

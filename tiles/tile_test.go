@@ -2,6 +2,7 @@ package tiles
 
 import (
 	"testing"
+	"time"
 
 	"github.com/paulmach/orb/maptile"
 )
@@ -56,5 +57,15 @@ func TestTileBound(t *testing.T) {
 	}
 	if bb := TileBound(tl, 16); !bb.Contains(b.Min) || !bb.Contains(b.Max) || bb.Left() >= b.Left() {
 		t.Errorf("TileBound(t, 16) = %v does not grow %v", bb, b)
+	}
+}
+
+func TestDateDays(t *testing.T) {
+	d := DateDays(time.Date(2016, 3, 2, 23, 0, 0, 0, time.UTC))
+	if got := DaysToDate(d); got != "2016-03-02" {
+		t.Errorf("DaysToDate(DateDays(2016-03-02)) = %s", got)
+	}
+	if DateDays(time.Unix(0, 0).UTC()) != 0 {
+		t.Errorf("DateDays(epoch) != 0")
 	}
 }

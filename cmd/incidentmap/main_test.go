@@ -12,6 +12,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/incidentmap/incidentmap/geo"
 )
 
 const testToken = "test-token-0123456789abcdef"
@@ -80,10 +82,6 @@ func mustRunServer(t *testing.T, reports ...string) (baseURL string) {
 
 func mustRunServerDB(t *testing.T, db string, samples bool, reports ...string) (baseURL string) {
 	t.Helper()
-	if len(reports) > 0 {
-		args := append([]string{"ingest", "--db", db, "--assets", filepath.Join("..", "..", "node_modules")}, reports...)
-		mustRun(t, args...)
-	}
 	cfg := DefaultConfig()
 	cfg.DB, cfg.Addr, cfg.Samples, cfg.Token = db, "127.0.0.1:0", samples, testToken
 	cfg.Assets = filepath.Join("..", "..", "node_modules")
@@ -97,6 +95,18 @@ func mustRunServerDB(t *testing.T, db string, samples bool, reports ...string) (
 		srv.Close(ctx)
 		a.Close()
 	})
+	// Extra reports go through the running app's pipeline, after the
+	// samples, as a POST would.
+	err = geo.ReadReports(reports, func(path string, r *geo.Report, err error) error {
+		if err != nil {
+			return err
+		}
+		_, _, err = a.Pipeline.Ingest(context.Background(), r)
+		return err
+	})
+	if err != nil {
+		t.Fatalf("ingest %v: %v", reports, err)
+	}
 	return "http://" + srv.Addr()
 }
 

@@ -71,7 +71,7 @@ func startServer(ctx context.Context, cfg Config, logw io.Writer) (*server.Serve
 		staticFS = os.DirFS(cfg.StaticDir)
 	}
 	srv := &server.Server{
-		Incidents: a.DB, Reports: a.DB, Ingester: a.Pipeline, Versions: a.DB,
+		Incidents: a.DB, Reports: a.DB, Ingester: a.Pipeline, Versions: a.DB, Changes: a.DB, Histogram: a.DB,
 		Static: staticFS, Logger: log, Token: cfg.Token, Private: cfg.Private, MaxBodyBytes: cfg.MaxBodyBytes,
 	}
 	if err := srv.Open(cfg.Addr); err != nil {

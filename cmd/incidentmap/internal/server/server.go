@@ -37,8 +37,9 @@ type Server struct {
 	Reports   geo.ReportService
 	Ingester  Ingester
 	Versions  Versioner
-	Changes   geo.ChangeService // optional: /api/changes
-	Static    fs.FS             // the map's files (index.html, app.js, vendor/...)
+	Changes   geo.ChangeService    // optional: /api/changes
+	Histogram geo.HistogramService // optional: /api/histogram
+	Static    fs.FS                // the map's files (index.html, app.js, vendor/...)
 	Logger    *slog.Logger
 
 	// Token, when set, is the bearer token that write requests need.
@@ -66,6 +67,7 @@ func (s *Server) Handler() http.Handler {
 		r.Get("/sources", s.handle(s.handleSourceList))
 		r.Get("/version", s.handle(s.handleVersion))
 		r.Get("/changes", s.handle(s.handleChanges))
+		r.Get("/histogram", s.handle(s.handleHistogram))
 		r.Get("/export", s.handle(s.handleExport))
 		r.Get("/reports/{id}", s.handle(s.handleReportGet))
 		r.With(s.requireToken).Post("/reports", s.handle(s.handleReportCreate))

@@ -16,15 +16,8 @@ const (
 	ChangeReportDeleted = "report_deleted"
 )
 
-// Change is one numbered write: the data version it produced, what kind
-// of write it was, and the report and incidents it touched.
-type Change struct {
-	Version     int64     `json:"version"`
-	Kind        string    `json:"kind"`
-	ReportID    int64     `json:"report_id,omitempty"`
-	IncidentIDs []int64   `json:"incident_ids"`
-	At          time.Time `json:"at"`
-}
+// Change is one numbered write (see geo.Change).
+type Change = geo.Change
 
 // recordChange appends a change inside tx and returns its version. The
 // caller publishes the version with setVersion after tx commits.

@@ -1,0 +1,53 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/incidentmap/incidentmap/geo"
+)
+
+// Histogram counts incidents matching f per day, week (starting Monday) or
+// month of their event date, oldest first; empty buckets are left out.
+// EINVALID for an unknown interval.
+func (db *DB) Histogram(ctx context.Context, f geo.IncidentFilter, interval string) ([]geo.Bucket, error) {
+	f.Limit, f.Offset, f.AfterID = 0, 0, 0
+	q, err := buildQuery(f)
+	if err != nil {
+		return nil, err
+	}
+	// day is days since the Unix epoch (a Thursday): buckets are computed
+	// in SQL on that integer, so the count never materialises rows in Go.
+	var bucket string
+	switch interval {
+	case "day":
+		bucket = "day"
+	case "week":
+		bucket = "day - ((day + 3) % 7)" // back to Monday
+	case "month":
+		bucket = "CAST(strftime('%s', date(day * 86400, 'unixepoch', 'start of month')) AS INTEGER) / 86400"
+	default:
+		return nil, geo.ParamErrorf("interval", "%q is not day, week or month", interval)
+	}
+	tx, err := db.beginRead(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	rows, err := tx.QueryContext(ctx, `SELECT `+bucket+` AS b, count(*) FROM incidents
+		WHERE id IN (`+q.ids()+`) GROUP BY b ORDER BY b`, q.args...)
+	if err != nil {
+		return nil, FormatError(err)
+	}
+	defer rows.Close()
+	out := []geo.Bucket{}
+	for rows.Next() {
+		var day int64
+		var n int
+		if err := rows.Scan(&day, &n); err != nil {
+			return nil, err
+		}
+		out = append(out, geo.Bucket{Date: time.Unix(day*86400, 0).UTC(), Count: n})
+	}
+	return out, FormatError(rows.Err())
+}
