@@ -12,7 +12,10 @@ import (
 // filters as /api/incidents, streaming every match (no limit) in constant
 // memory.
 func (s *Server) handleExport(w http.ResponseWriter, r *http.Request) error {
-	q := r.URL.Query()
+	q, err := parseQuery(r)
+	if err != nil {
+		return err
+	}
 	if err := checkParams(q, "format"); err != nil {
 		return err
 	}
@@ -40,7 +43,10 @@ func (s *Server) handleExport(w http.ResponseWriter, r *http.Request) error {
 // handleChanges serves GET /api/changes?since=VERSION: what changed after a
 // data version, so clients can sync without re-reading everything.
 func (s *Server) handleChanges(w http.ResponseWriter, r *http.Request) error {
-	q := r.URL.Query()
+	q, err := parseQuery(r)
+	if err != nil {
+		return err
+	}
 	for k := range q {
 		if k != "since" && k != "limit" {
 			return geo.ParamErrorf(k, "unknown parameter (known: since, limit)")

@@ -2,6 +2,7 @@ package server
 
 import (
 	"math"
+	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
@@ -20,6 +21,17 @@ const DefaultLimit = 1000
 // incident endpoint accepts them, so links can be moved between endpoints.
 var filterParams = []string{"from", "to", "source", "source_kind", "bbox", "limit", "offset", "after",
 	"role", "max_precision", "precision", "disputed", "needs_review", "report_id"}
+
+// parseQuery parses the query string strictly: where r.URL.Query() would
+// silently drop a malformed pair (a bare ";" or bad %-escape), and with it a
+// filter the client meant, this is a 400.
+func parseQuery(r *http.Request) (url.Values, error) {
+	q, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		return nil, geo.ParamErrorf("query", "malformed query string: %v", err)
+	}
+	return q, nil
+}
 
 // checkParams rejects parameters that are not in allowed or filterParams,
 // so a misspelt filter ("soruce=") is an error, not a silently wider result.

@@ -9,7 +9,10 @@ import (
 // handleHistogram serves GET /api/histogram?interval=day|week|month plus the
 // incident filters: counts over event dates, for the map's time brush.
 func (s *Server) handleHistogram(w http.ResponseWriter, r *http.Request) error {
-	q := r.URL.Query()
+	q, err := parseQuery(r)
+	if err != nil {
+		return err
+	}
 	if err := checkParams(q, "interval"); err != nil {
 		return err
 	}

@@ -138,7 +138,10 @@ func (s *Server) handleOGCItems(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	q := r.URL.Query()
+	q, err := parseQuery(r)
+	if err != nil {
+		return err
+	}
 	if err := checkParams(q, "datetime", "f"); err != nil {
 		return err
 	}

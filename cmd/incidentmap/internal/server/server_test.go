@@ -145,7 +145,9 @@ func TestFilterErrorsNameTheParameter(t *testing.T) {
 		{"precision", "max_precision=9", "max_precision"},
 		{"disputed", "disputed=maybe", "disputed"},
 		{"source kind", "source_kind=blog", "source_kind"},
-		{"sql in limit", "limit=1;DROP%20TABLE%20incidents", "limit"},
+		{"raw semicolon", "limit=1;DROP%20TABLE%20incidents", "query"},
+		{"sql in limit", "limit=1%3BDROP%20TABLE%20incidents", "limit"},
+		{"bad escape", "source=%zz", "query"},
 		{"unknown", "soruce=A", "soruce"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
