@@ -90,16 +90,29 @@ func (s *Server) handleSourceList(w http.ResponseWriter, r *http.Request) error 
 	return nil
 }
 
+// handleVersion serves GET /api/version: the data version and when the
+// data last changed (the embed's "data as of" stamp).
 func (s *Server) handleVersion(w http.ResponseWriter, r *http.Request) error {
 	var v int64
+	var updated *string
 	if s.Versions != nil {
 		var err error
 		if v, err = s.Versions.DataVersion(r.Context()); err != nil {
 			return err
 		}
 	}
+	if s.Changes != nil && v > 0 {
+		changes, err := s.Changes.Changes(r.Context(), v-1, 1)
+		if err != nil {
+			return err
+		}
+		if len(changes) > 0 {
+			at := changes[0].At.UTC().Format("2006-01-02T15:04:05Z")
+			updated = &at
+		}
+	}
 	w.Header().Set("Cache-Control", "no-cache")
-	writeJSON(w, http.StatusOK, map[string]int64{"version": v})
+	writeJSON(w, http.StatusOK, map[string]any{"version": v, "updated": updated})
 	return nil
 }
 

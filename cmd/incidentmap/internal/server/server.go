@@ -79,6 +79,7 @@ func (s *Server) Handler() http.Handler {
 	r.Get("/healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
+	r.With(cors).Get("/oembed", s.handle(s.handleOEmbed))
 	s.registerOGCRoutes(r)
 	s.registerStaticRoutes(r)
 	return r
