@@ -63,6 +63,16 @@ vet:
 test: build debs-test fmt-check vet
 	CI=$${CI:-} $(GO) test -race -timeout 20m ./...
 
+# Fuzz each parser that reads untrusted input for FUZZTIME; new crashers
+# land in testdata/fuzz/<Fuzz...>/ and then run in `make test` for good.
+FUZZTIME ?= 20s
+.PHONY: fuzz
+fuzz:
+	$(GO) test ./geo -run '^$$' -fuzz '^FuzzParseReport$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./geo -run '^$$' -fuzz '^FuzzGeoparse$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./cmd/incidentmap/internal/server -run '^$$' -fuzz '^FuzzParseFilter$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./tiles -run '^$$' -fuzz '^FuzzParseTile$$' -fuzztime $(FUZZTIME)
+
 bench: build debs-bench
 	./docs/bench.sh
 

@@ -18,7 +18,9 @@ import (
 //     licence), matched to GeoNames' admin-1 codes where GeoNames uses the
 //     ISO 3166-2 code itself (US states "TX", British nations "ENG", Swiss
 //     cantons "ZH") or where the area is named after its capital (a PPLA
-//     place: "Idlib" → SY.12, "Hama" → SY.10).
+//     place: "Idlib" → SY.12, "Hama" → SY.10), or, for the divisions news
+//     names most that are not (Ontario, Queensland, Guangdong), through the
+//     capital listed in admin1Capitals.
 //
 // Areas neither rule names stay nameless until a user imports GeoNames'
 // admin1CodesASCII.txt (CC BY 4.0) with `incidentmap gazetteer import`,
@@ -59,7 +61,7 @@ func DeriveAdmin1(places []*Place, subdivisions map[string]string) []*Place {
 		}
 		a := area{p.CountryCode, p.Admin1Code}
 		codes[a] = true
-		if p.FeatureCode == "PPLA" {
+		if p.FeatureCode == "PPLA" || p.FeatureCode == "PPLC" {
 			k := p.CountryCode + "|" + StrictKey(p.Name)
 			capitals[k] = append(capitals[k], a)
 		}
@@ -80,12 +82,21 @@ func DeriveAdmin1(places []*Place, subdivisions map[string]string) []*Place {
 			}
 		}
 	}
+	alts := map[area][]string{}
+	for _, e := range admin1Capitals {
+		as := capitals[e.CC+"|"+StrictKey(e.Capital)]
+		if len(as) != 1 {
+			continue
+		}
+		named[as[0]] = e.Name
+		alts[as[0]] = e.Alt
+	}
 	out := make([]*Place, 0, len(named))
 	for a, name := range named {
 		h := fnv.New32a()
 		h.Write([]byte(a.cc + "." + a.code))
 		out = append(out, &Place{GeonameID: SyntheticAdmin1Base + int64(h.Sum32()%100_000_000),
-			Name: name, ASCIIName: name, FeatureClass: "A", FeatureCode: "ADM1",
+			Name: name, ASCIIName: name, AltNames: alts[a], FeatureClass: "A", FeatureCode: "ADM1",
 			CountryCode: a.cc, Admin1Code: a.code})
 	}
 	return out

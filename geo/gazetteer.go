@@ -1,8 +1,13 @@
 package geo
 
 import (
+	"cmp"
+	"hash/maphash"
+	"runtime"
+	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 )
@@ -21,19 +26,47 @@ import (
 // matches only acronyms.
 type Gazetteer struct {
 	places   []Place
-	strict   map[string]int32 // key → head of a posting chain in postings
-	loose    map[string]int32
-	postings []posting
+	strict   nameIndex
+	loose    nameIndex
+	seed     maphash.Seed
 	demonyms map[string]int32 // strict key of an adjectival form → place index
 	country  map[string]int32 // ISO code → place index (PCLI)
 	admin1   map[string]int32 // "CC.code" → place index (ADM1)
 	maxWords int
 }
 
+// nameIndex maps name keys to places without storing the keys: postings
+// sorted by a 64-bit hash of the key, searched by binary search. Compared
+// with a map[string] it builds several times faster and holds no pointers,
+// so the garbage collector never scans it.
+type nameIndex struct {
+	postings []posting
+}
+
 type posting struct {
+	hash  uint64
 	place int32
 	flags uint8
-	next  int32
+}
+
+func (x *nameIndex) sort() {
+	slices.SortFunc(x.postings, func(a, b posting) int {
+		if c := cmp.Compare(a.hash, b.hash); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.place, b.place)
+	})
+}
+
+// find returns the postings of hash h.
+func (x *nameIndex) find(h uint64) []posting {
+	ps := x.postings
+	i, _ := slices.BinarySearchFunc(ps, h, func(p posting, h uint64) int { return cmp.Compare(p.hash, h) })
+	j := i
+	for j < len(ps) && ps[j].hash == h {
+		j++
+	}
+	return ps[i:j]
 }
 
 // Posting flags.
@@ -74,14 +107,11 @@ func (b *GazetteerBuilder) Build() *Gazetteer {
 	places = placeAdminAreas(places)
 	g := &Gazetteer{
 		places:   places,
-		strict:   make(map[string]int32, len(places)*4),
-		loose:    make(map[string]int32, len(places)*2),
-		postings: make([]posting, 0, len(places)*5),
+		seed:     maphash.MakeSeed(),
 		demonyms: map[string]int32{},
 		country:  map[string]int32{},
 		admin1:   map[string]int32{},
 	}
-	seen := make([]string, 0, 64)
 	for i := range places {
 		p := &places[i]
 		switch p.FeatureCode {
@@ -90,12 +120,6 @@ func (b *GazetteerBuilder) Build() *Gazetteer {
 		case "ADM1":
 			g.admin1[p.CountryCode+"."+p.Admin1Code] = int32(i)
 		}
-		seen = seen[:0]
-		curated := p.GeonameID >= SyntheticCountryBase || p.FeatureCode == "PCLI"
-		seen = g.index(int32(i), p.Name, 0, seen, curated)
-		if p.ASCIIName != p.Name {
-			seen = g.index(int32(i), p.ASCIIName, 0, seen, curated)
-		}
 		for _, a := range p.AltNames {
 			if d, ok := strings.CutPrefix(a, DemonymPrefix); ok {
 				if k := StrictKey(d); k != "" {
@@ -103,23 +127,83 @@ func (b *GazetteerBuilder) Build() *Gazetteer {
 						g.demonyms[k] = int32(i)
 					}
 				}
-				continue
 			}
-			seen = g.index(int32(i), a, flagAlt, seen, curated)
 		}
+	}
+	// Normalising a million names is most of the start-up time: shard it
+	// over the cores, each shard filling its own postings, then merge and
+	// sort the two indexes side by side.
+	n := max(1, min(runtime.GOMAXPROCS(0), 8))
+	shards := make([]indexShard, n)
+	var wg sync.WaitGroup
+	for s := range shards {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			lo, hi := s*len(places)/n, (s+1)*len(places)/n
+			shards[s].index(g.seed, places, lo, hi)
+		}()
+	}
+	wg.Wait()
+	ns, nl := 0, 0
+	for _, sh := range shards {
+		ns, nl = ns+len(sh.strict), nl+len(sh.loose)
+		g.maxWords = max(g.maxWords, sh.maxWords)
+	}
+	g.strict.postings = make([]posting, 0, ns)
+	g.loose.postings = make([]posting, 0, nl)
+	for _, sh := range shards {
+		g.strict.postings = append(g.strict.postings, sh.strict...)
+		g.loose.postings = append(g.loose.postings, sh.loose...)
+	}
+	wg.Add(2)
+	go func() { defer wg.Done(); g.strict.sort() }()
+	go func() { defer wg.Done(); g.loose.sort() }()
+	wg.Wait()
+	// Alternate names live on in the index only: dropping them from the
+	// places halves the pointers the garbage collector scans on every
+	// cycle, which otherwise costs the geoparser a third of its speed.
+	for i := range places {
+		places[i].AltNames = nil
 	}
 	b.places = nil
 	return g
 }
 
-// index adds one name of place i; seen holds the keys already indexed
+// indexShard holds the postings of a range of places.
+type indexShard struct {
+	strict, loose []posting
+	maxWords      int
+}
+
+func (sh *indexShard) index(seed maphash.Seed, places []Place, lo, hi int) {
+	sh.strict = make([]posting, 0, (hi-lo)*4)
+	sh.loose = make([]posting, 0, (hi-lo)*3)
+	seen := make([]string, 0, 64)
+	for i := lo; i < hi; i++ {
+		p := &places[i]
+		seen = seen[:0]
+		curated := p.GeonameID >= SyntheticCountryBase || p.FeatureCode == "PCLI"
+		seen = sh.add(seed, int32(i), p.Name, 0, seen, curated)
+		if p.ASCIIName != p.Name {
+			seen = sh.add(seed, int32(i), p.ASCIIName, 0, seen, curated)
+		}
+		for _, a := range p.AltNames {
+			if !strings.HasPrefix(a, DemonymPrefix) {
+				seen = sh.add(seed, int32(i), a, flagAlt, seen, curated)
+			}
+		}
+	}
+}
+
+// add indexes one name of place i; seen holds the keys already indexed
 // for this place (strict and loose keys share it: a loose key that equals
 // another name's strict key only skips a duplicate posting of that place).
 //
 // Only Latin-script names are indexed: the geoparser reads English text,
 // and GeoNames' names in other scripts (a third of cities500's) would
 // double the start-up time for no match.
-func (g *Gazetteer) index(i int32, name string, flags uint8, seen []string, curated bool) []string {
+func (sh *indexShard) add(seed maphash.Seed, i int32, name string, flags uint8, seen []string, curated bool) []string {
 	if name == "" || hasDigit(name) || !latinScript(name) {
 		return seen
 	}
@@ -134,16 +218,16 @@ func (g *Gazetteer) index(i int32, name string, flags uint8, seen []string, cura
 		return seen
 	}
 	seen = append(seen, k)
-	if n := strings.Count(k, " ") + 1; n > g.maxWords {
-		g.maxWords = n
+	if n := strings.Count(k, " ") + 1; n > sh.maxWords {
+		sh.maxWords = n
 	}
-	g.push(g.strict, k, i, flags)
+	sh.strict = append(sh.strict, posting{hash: maphash.String(seed, k), place: i, flags: flags})
 	if isASCII(k) {
 		if l := LooseFromStrict(k); l != "" && (l == k || !contains(seen, l)) {
 			if l != k {
 				seen = append(seen, l)
 			}
-			g.push(g.loose, l, i, flags)
+			sh.loose = append(sh.loose, posting{hash: maphash.String(seed, l), place: i, flags: flags})
 		}
 	}
 	return seen
@@ -172,15 +256,6 @@ func latinScript(s string) bool {
 		}
 	}
 	return false
-}
-
-func (g *Gazetteer) push(m map[string]int32, k string, i int32, flags uint8) {
-	head, ok := m[k]
-	if !ok {
-		head = -1
-	}
-	g.postings = append(g.postings, posting{place: i, flags: flags, next: head})
-	m[k] = int32(len(g.postings) - 1)
 }
 
 func hasDigit(s string) bool {
@@ -212,7 +287,8 @@ func (g *Gazetteer) Len() int { return len(g.places) }
 // MaxWords returns the largest number of words in an indexed name.
 func (g *Gazetteer) MaxWords() int { return g.maxWords }
 
-// Places calls fn for every place; fn must not modify it.
+// Places calls fn for every place; fn must not modify it. Places carry
+// their main and ASCII names only: alternate names are in the index.
 func (g *Gazetteer) Places(fn func(*Place)) {
 	for i := range g.places {
 		fn(&g.places[i])
@@ -230,19 +306,18 @@ func (g *Gazetteer) Lookup(name string) []Match {
 }
 
 // LookupKey returns the places indexed under a strict key (loose false) or
-// a loose key (loose true).
+// a loose key (loose true), in the order they were added to the builder.
 func (g *Gazetteer) LookupKey(key string, loose bool) []Match {
-	m := g.strict
+	x := &g.strict
 	if loose {
-		m = g.loose
+		x = &g.loose
 	}
-	head, ok := m[key]
-	if !ok {
+	ps := x.find(maphash.String(g.seed, key))
+	if len(ps) == 0 {
 		return nil
 	}
-	var out []Match
-	for j := head; j >= 0; j = g.postings[j].next {
-		p := g.postings[j]
+	out := make([]Match, 0, len(ps))
+	for _, p := range ps {
 		out = append(out, Match{Place: &g.places[p.place], Alt: p.flags&flagAlt != 0,
 			Acronym: p.flags&flagAcronym != 0, Loose: loose})
 	}
@@ -250,7 +325,7 @@ func (g *Gazetteer) LookupKey(key string, loose bool) []Match {
 }
 
 // HasKey reports whether any name has the strict key k.
-func (g *Gazetteer) HasKey(k string) bool { _, ok := g.strict[k]; return ok }
+func (g *Gazetteer) HasKey(k string) bool { return len(g.strict.find(maphash.String(g.seed, k))) > 0 }
 
 // Demonym returns the place (a country or region) of an adjectival form
 // ("Syrian", "Syrians", "Kurdish"), or nil if word is none.

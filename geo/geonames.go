@@ -55,17 +55,28 @@ func KindOf(name string) FileKind {
 
 // eachLine calls fn with each line's 1-based number and its tab-split
 // fields, skipping blank lines and, when skipComments, lines starting '#'.
+// The fields slice is reused from line to line; the strings are not.
 func eachLine(r io.Reader, skipComments bool, fn func(n int, f []string) error) error {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64*1024), maxLine)
 	n := 0
+	fields := make([]string, 0, 20) // reused: fn must not keep the slice
 	for sc.Scan() {
 		n++
 		line := strings.TrimRight(sc.Text(), "\r")
 		if line == "" || (skipComments && line[0] == '#') {
 			continue
 		}
-		if err := fn(n, strings.Split(line, "\t")); err != nil {
+		fields = fields[:0]
+		for {
+			f, rest, more := strings.Cut(line, "\t")
+			fields = append(fields, f)
+			if !more {
+				break
+			}
+			line = rest
+		}
+		if err := fn(n, fields); err != nil {
 			return err
 		}
 	}

@@ -110,7 +110,7 @@ func (p *Geoparser) recognize(toks []token) []mention {
 	kept := out[:0]
 	for _, m := range out {
 		if m.kind == kindPlace && m.j-m.i == 1 {
-			if people[toks[m.i].key] {
+			if people[toks[m.i].key] && !placeContext(toks, m) {
 				continue
 			}
 			if toks[m.i].sentStart && !inside[toks[m.i].key] && !notable(m.matches) {
@@ -127,6 +127,9 @@ func (p *Geoparser) recognize(toks []token) []mention {
 func runEnd(toks []token, a int) int {
 	b := a + 1
 	for b < len(toks) {
+		if toks[b-1].poss {
+			break // "Canada's Food Inspection Agency": the name ends at 's
+		}
 		t := toks[b]
 		initial := t.gapBefore == '.' && len(toks[b-1].text) == 1 && toks[b-1].cap // "Thomas J. Bell"
 		if t.gapBefore != ' ' && t.gapBefore != '-' && !initial {
@@ -163,7 +166,17 @@ func (p *Geoparser) recognizeRun(toks []token, a, b int, out []mention, people m
 			i = m.j
 			continue
 		}
+		if toks[i].money {
+			i++
+			continue
+		}
 		if m, ok := p.longestMatch(toks, i, b); ok {
+			if m.j-m.i == 1 {
+				// "Canadian" is the adjective, not Canadian, Texas
+				if d, ok := p.demonymAt(toks, i, b); ok {
+					m = d
+				}
+			}
 			found = append(found, m)
 			i = m.j
 			continue
@@ -215,12 +228,15 @@ func (p *Geoparser) recognizeRun(toks []token, a, b int, out []mention, people m
 		adjacent := x > 0 && found[x-1].j == m.i && found[x-1].kind == kindPlace && toks[m.i].gapBefore != '\n' ||
 			x+1 < len(found) && found[x+1].i == m.j && found[x+1].kind == kindPlace && toks[m.j].gapBefore != '\n'
 		keep, org := classifyContext(toks, a, b, m, covered)
-		if adjacent {
+		personBefore := m.i > a && !covered(m.i-1) && wordClass(toks[m.i-1]) != wordOrg
+		if adjacent && !isArea(m.matches) {
 			keep = false
 		}
 		if !keep {
-			for k := m.i; k < m.j; k++ {
-				people[toks[k].key] = true
+			if !isArea(m.matches) && (adjacent || personBefore) {
+				for k := m.i; k < m.j; k++ {
+					people[toks[k].key] = true
+				}
 			}
 			continue
 		}
@@ -244,7 +260,7 @@ func wordClass(t token) int {
 		return wordTitle
 	case orgWords[t.lower]:
 		return wordOrg
-	case neutralWords[t.lower] || connectors[t.lower]:
+	case neutralWords[t.lower] || connectors[t.lower] || t.sentStart && !t.allCaps:
 		return wordNeutral
 	}
 	return wordName
@@ -253,6 +269,10 @@ func wordClass(t token) int {
 // classifyContext decides from the uncovered words of its run whether a
 // match is a place (keep) and whether it sits in an organisation's name.
 func classifyContext(toks []token, a, b int, m mention, covered func(int) bool) (keep, org bool) {
+	// a disease named after a place ("Marburg virus", "West Nile fever")
+	if m.j < len(toks) && toks[m.j].gapBefore == ' ' && diseaseWords[toks[m.j].lower] {
+		return false, false
+	}
 	// words after the match
 	if m.j+1 < b && !covered(m.j) && !toks[m.j].cap && articles[toks[m.j].lower] {
 		return false, false // "Naji al-Mustafa": the match is the start of a longer name
@@ -265,6 +285,10 @@ func classifyContext(toks []token, a, b int, m mention, covered func(int) bool) 
 			org = true // "U.S. Attorney", "Georgia Gov."
 		case wordName:
 			if toks[m.j].cap && !connectors[toks[m.j].lower] {
+				if isArea(m.matches) || orgAhead(toks, m.j, b) {
+					org = true // "U.S. Centers for Disease Control", "Springfield Science Museum"
+					break
+				}
 				return false, false // "Paris Hilton", "Jordan Smith"
 			}
 		}
@@ -273,6 +297,8 @@ func classifyContext(toks []token, a, b int, m mention, covered func(int) bool) 
 	if k := m.i - 1; k >= a && !covered(k) {
 		t := toks[k]
 		switch {
+		case articles[t.lower] && !t.cap && k-1 >= a && toks[k-1].cap:
+			return false, false // "Omar al-Hassan", "Tahrir al-Sham": one longer name
 		case connectors[t.lower] && !t.cap && k-1 >= a && !covered(k-1):
 			switch wordClass(toks[k-1]) {
 			case wordName, wordTitle:
@@ -347,6 +373,14 @@ func (p *Geoparser) longestMatch(toks []token, i, b int) (mention, bool) {
 		ms := filterCase(p.g.LookupKey(key, false), allCaps)
 		if len(ms) == 0 && (n >= 2 || hasApostrophe(toks[i].text)) && !allCaps {
 			ms = filterCase(p.g.LookupKey(LooseFromStrict(key), true), false)
+		} else if n == 1 && !allCaps && len(ms) > 0 && onlyAlt(ms) {
+			// "Hama" is only an alternate name of a Japanese village, but
+			// loosely the main name of Ḩamāh, Syria: keep both.
+			for _, l := range filterCase(p.g.LookupKey(LooseFromStrict(key), true), false) {
+				if !l.Alt {
+					ms = append(ms, l)
+				}
+			}
 		}
 		if len(ms) == 0 {
 			continue
@@ -448,6 +482,13 @@ func (p *Geoparser) unknownName(toks []token, a, b int) (mention, bool) {
 	if b < len(toks) && placeTypeWords[toks[b].lower] && !toks[b].cap && toks[b].gapBefore == ' ' {
 		return m, true
 	}
+	// "the X and Y villages": X shares Y's place-type word
+	if b+1 < len(toks) && (toks[b].lower == "and" || toks[b].lower == "or") && toks[b+1].cap {
+		c := runEnd(toks, b+1)
+		if c < len(toks) && placeTypeWords[toks[c].lower] && !toks[c].cap && toks[c].gapBefore == ' ' {
+			return m, true
+		}
+	}
 	prev := ""
 	if a > 0 && toks[a].gapBefore == ' ' {
 		prev = toks[a-1].lower
@@ -511,4 +552,55 @@ func (p *Geoparser) stateAbbreviation(toks []token, i int) (mention, bool) {
 		return mention{}, false
 	}
 	return mention{i: i, j: i + 1, kind: kindPlace, matches: []Match{{Place: a}}}, true
+}
+
+// isArea reports whether a name may be a country, continent, region or
+// province: such names stand before other capitalised words as modifiers
+// ("U.S. Agriculture Secretary") and are rarely people's names.
+func isArea(ms []Match) bool {
+	for _, m := range ms {
+		switch m.Place.FeatureCode {
+		case "PCLI", "CONT", "RGN", "ADM1":
+			return !personLike[strings.ToLower(m.Place.Name)]
+		}
+	}
+	return false
+}
+
+// personLike are area names that are common first names.
+var personLike = set("chad", "jordan", "georgia", "virginia", "israel", "florence", "victoria",
+	"kent", "lincoln", "austin", "madison", "charlotte", "chelsea", "india", "carolina")
+
+// orgAhead reports whether an organisation word ends the capitalised
+// words from k to the end of the run ("Georgia School Boards Association").
+func orgAhead(toks []token, k, b int) bool {
+	for ; k < b; k++ {
+		if orgWords[toks[k].lower] {
+			return true
+		}
+	}
+	return b < len(toks) && toks[b].gapBefore == ' ' && orgWords[toks[b].lower] // "... Public Utilities department"
+}
+
+// placeContext reports whether a name's neighbours say it is a place: a
+// locative before it ("in Athens") or a state after it ("Athens, Ga.").
+func placeContext(toks []token, m mention) bool {
+	if m.i > 0 && toks[m.i].gapBefore == ' ' && locatives[toks[m.i-1].lower] && toks[m.i-1].lower != "of" {
+		return true
+	}
+	if m.j < len(toks) && toks[m.j].gapBefore == ',' {
+		_, ok := usStates[strings.TrimSuffix(toks[m.j].lower, ".")]
+		return ok
+	}
+	return false
+}
+
+// onlyAlt reports whether every match is by an alternate name.
+func onlyAlt(ms []Match) bool {
+	for _, m := range ms {
+		if !m.Alt {
+			return false
+		}
+	}
+	return true
 }

@@ -3,6 +3,7 @@ package geo
 import (
 	"math"
 	"sort"
+	"strings"
 )
 
 // featureWeight is the prior of a feature type: news names countries,
@@ -16,7 +17,7 @@ func featureWeight(code string) float64 {
 	case "RGN", "OCN", "SEA", "GULF":
 		return 2.4
 	case "ADM1":
-		return 2.3
+		return 3.0
 	case "PPLC":
 		return 2.2
 	case "ADM2":
@@ -35,7 +36,7 @@ func featureWeight(code string) float64 {
 func prior(m Match) float64 {
 	s := featureWeight(m.Place.FeatureCode) + 0.35*math.Log10(float64(m.Place.Population)+1)
 	if m.Alt && m.Place.GeonameID < SyntheticCountryBase && m.Place.FeatureCode != "PCLI" {
-		s -= 0.8
+		s -= 1.2
 	}
 	if m.Loose {
 		s -= 1.0
@@ -45,11 +46,16 @@ func prior(m Match) float64 {
 
 // docContext is what the whole report says about where it is.
 type docContext struct {
-	country   map[string]float64 // share of the report's votes per country
-	admin1    map[string]float64 // per "CC.code"
-	anchors   []*Place           // places named without ambiguity
-	topCC     string             // dominant country
-	topAdmin1 string             // dominant "CC.code"
+	country map[string]float64 // share of the report's votes per country
+	admin1  map[string]float64 // per "CC.code"
+	anchors []*Place           // places named without ambiguity
+	focus   []*Place           // first-pass choice for every local name (see resolve)
+
+	topCC     string // dominant country
+	topAdmin1 string // dominant "CC.code"
+
+	all    *votes            // every name's votes
+	byName map[string]*votes // votes per name (mentionKey)
 }
 
 func softmax(scores []float64) []float64 {
@@ -72,17 +78,33 @@ func softmax(scores []float64) []float64 {
 	return out
 }
 
+// votes are one name's votes for countries and admin-1 areas.
+type votes struct {
+	country, admin1 map[string]float64
+	total, total1   float64
+}
+
+func newVotes() *votes { return &votes{country: map[string]float64{}, admin1: map[string]float64{}} }
+
 // context votes each mention's candidates (weighted by their prior
-// probability) for countries and admin-1 areas.
-func (p *Geoparser) context(ms []mention) *docContext {
-	c := &docContext{country: map[string]float64{}, admin1: map[string]float64{}}
-	total, total1 := 0.0, 0.0
+// probability) for countries and admin-1 areas. A name is then ranked
+// against the votes of the other names only (see share): otherwise a big
+// city's population would vote for itself.
+func (p *Geoparser) context(toks []token, ms []mention) *docContext {
+	c := &docContext{country: map[string]float64{}, admin1: map[string]float64{}, byName: map[string]*votes{}}
+	all := newVotes()
 	for _, m := range ms {
+		key := mentionKey(toks, m)
+		v := c.byName[key]
+		if v == nil {
+			v = newVotes()
+			c.byName[key] = v
+		}
 		switch m.kind {
 		case kindDemonym:
 			if cc := m.demonym.CountryCode; cc != "" {
-				c.country[cc] += 0.7
-				total += 0.7
+				v.country[cc] += 0.7
+				v.total += 0.7
 			}
 		case kindPlace:
 			if m.org {
@@ -98,11 +120,11 @@ func (p *Geoparser) context(ms []mention) *docContext {
 				if pl.CountryCode == "" {
 					continue
 				}
-				c.country[pl.CountryCode] += pr[i]
-				total += pr[i]
+				v.country[pl.CountryCode] += pr[i]
+				v.total += pr[i]
 				if pl.Admin1Code != "" && pl.FeatureCode != "PCLI" {
-					c.admin1[pl.CountryCode+"."+pl.Admin1Code] += pr[i]
-					total1 += pr[i]
+					v.admin1[pl.CountryCode+"."+pl.Admin1Code] += pr[i]
+					v.total1 += pr[i]
 				}
 				if pr[i] > 0.85 && pl.FeatureClass == "P" {
 					c.anchors = append(c.anchors, pl)
@@ -110,21 +132,58 @@ func (p *Geoparser) context(ms []mention) *docContext {
 			}
 		}
 	}
+	for _, v := range c.byName {
+		for k, x := range v.country {
+			all.country[k] += x
+		}
+		for k, x := range v.admin1 {
+			all.admin1[k] += x
+		}
+		all.total += v.total
+		all.total1 += v.total1
+	}
+	c.all = all
 	best := 0.0
-	for k, v := range c.country {
-		c.country[k] = v / total
+	for k, v := range all.country {
+		c.country[k] = v / all.total
 		if c.country[k] > best || c.country[k] == best && k < c.topCC {
 			best, c.topCC = c.country[k], k
 		}
 	}
 	best = 0
-	for k, v := range c.admin1 {
-		c.admin1[k] = v / total1
+	for k, v := range all.admin1 {
+		c.admin1[k] = v / all.total1
 		if c.admin1[k] > best || c.admin1[k] == best && k < c.topAdmin1 {
 			best, c.topAdmin1 = c.admin1[k], k
 		}
 	}
 	return c
+}
+
+// mentionKey names a mention for leave-one-out voting.
+func mentionKey(toks []token, m mention) string {
+	var b strings.Builder
+	for k := m.i; k < m.j; k++ {
+		b.WriteString(toks[k].key)
+		b.WriteByte(' ')
+	}
+	return b.String()
+}
+
+// share returns the share of the report's votes for a country and an
+// admin-1 area, leaving out the votes of the name being ranked.
+func (c *docContext) share(key, cc, a1 string) (country, admin1 float64) {
+	own := c.byName[key]
+	if own == nil {
+		own = newVotes()
+	}
+	if t := c.all.total - own.total; t > 1e-9 {
+		country = (c.all.country[cc] - own.country[cc]) / t
+	}
+	if t := c.all.total1 - own.total1; t > 1e-9 && a1 != "" {
+		admin1 = (c.all.admin1[cc+"."+a1] - own.admin1[cc+"."+a1]) / t
+	}
+	return country, admin1
 }
 
 // scored is a candidate with its score in context.
@@ -136,13 +195,12 @@ type scored struct {
 // rank scores m's candidates in the report's context, best first.
 func (p *Geoparser) rank(toks []token, m mention, c *docContext, cue *Place) []scored {
 	out := make([]scored, 0, len(m.matches))
+	key := mentionKey(toks, m)
 	for _, x := range m.matches {
 		pl := x.Place
 		s := prior(x)
-		s += 3.5 * c.country[pl.CountryCode]
-		if pl.Admin1Code != "" {
-			s += 2.0 * c.admin1[pl.CountryCode+"."+pl.Admin1Code]
-		}
+		country, admin1 := c.share(key, pl.CountryCode, pl.Admin1Code)
+		s += 3.5*country + 3.0*admin1
 		if cue != nil {
 			switch {
 			case cue.FeatureCode == "PCLI" && pl.CountryCode == cue.CountryCode:
@@ -162,9 +220,30 @@ func (p *Geoparser) rank(toks []token, m mention, c *docContext, cue *Place) []s
 				s += 3
 			}
 		}
-		if pl.FeatureClass == "P" && len(c.anchors) > 0 {
-			if d := nearest(pl, c.anchors); d > 0 && d < 150 {
-				s += 0.8
+		if x.Alt && pl.FeatureClass == "P" && namesakeProvince(m.matches, pl) {
+			s += 1.2 // "Geneva" for Genève: the province's English name is the city's too
+		}
+		if !x.Alt && (pl.FeatureCode == "PCLI" || pl.FeatureCode == "ADM1") {
+			s += 1.5 // the main name of a country or province ("Mexico", "California")
+			if pl.FeatureCode == "ADM1" && hasCapital(m.matches, pl) {
+				// A province named after its capital ("Aleppo", "Idlib"):
+				// without "province" after it, news means the city.
+				s -= 2.5
+			}
+		}
+		if pl.FeatureClass == "P" || pl.FeatureCode == "ADM2" {
+			anchors := c.anchors
+			if c.focus != nil {
+				anchors = c.focus
+			}
+			switch d := nearest(pl, anchors); {
+			case d == 0:
+			case d < 50:
+				s += 1.5
+			case d < 150:
+				s += 1.0
+			case d < 400:
+				s += 0.4
 			}
 		}
 		out = append(out, scored{x, s})
@@ -206,4 +285,32 @@ func HaversineKm(lat1, lon1, lat2, lon2 float64) float64 {
 	dlon := (lon2 - lon1) * rad
 	a := math.Sin(dlat/2)*math.Sin(dlat/2) + math.Cos(lat1*rad)*math.Cos(lat2*rad)*math.Sin(dlon/2)*math.Sin(dlon/2)
 	return 2 * r * math.Asin(math.Min(1, math.Sqrt(a)))
+}
+
+// hasCapital reports whether ms holds a populated place that is the
+// capital-like namesake of the province a (same country and admin-1 code).
+func hasCapital(ms []Match, a *Place) bool {
+	for _, m := range ms {
+		p := m.Place
+		if p.FeatureClass == "P" && p.CountryCode == a.CountryCode && p.Admin1Code == a.Admin1Code &&
+			(p.FeatureCode == "PPLA" || p.FeatureCode == "PPLC") {
+			return true
+		}
+	}
+	return false
+}
+
+// namesakeProvince reports whether ms holds, by its main name, the province
+// whose capital p is.
+func namesakeProvince(ms []Match, p *Place) bool {
+	if p.FeatureCode != "PPLA" && p.FeatureCode != "PPLC" {
+		return false
+	}
+	for _, m := range ms {
+		a := m.Place
+		if !m.Alt && a.FeatureCode == "ADM1" && a.CountryCode == p.CountryCode && a.Admin1Code == p.Admin1Code {
+			return true
+		}
+	}
+	return false
 }

@@ -5,7 +5,21 @@ import "strings"
 // resolve turns mentions into toponyms: candidates ranked in context,
 // unknown names placed at a containing area, roles assigned.
 func (p *Geoparser) resolve(rs []rune, toks []token, ms []mention) []Toponym {
-	c := p.context(ms)
+	c := p.context(toks, ms)
+	// First pass: each local name's best candidate in context; the second
+	// pass rewards candidates near the others' choices, so the towns of a
+	// local report pull each other into the same area.
+	var focus []*Place
+	for _, m := range ms {
+		if m.kind != kindPlace || m.org || len(m.matches) == 0 {
+			continue
+		}
+		pl := p.rank(toks, m, c, p.cue(toks, m))[0].m.Place
+		if pl.FeatureClass == "P" || pl.FeatureCode == "ADM2" {
+			focus = append(focus, pl)
+		}
+	}
+	c.focus = focus
 	out := make([]Toponym, 0, len(ms))
 	var pending []int // indexes into ms of names to place after the others
 	idx := make([]int, 0, len(ms))
@@ -252,13 +266,14 @@ func (p *Geoparser) role(toks []token, m mention, t *Toponym, all []Toponym) Rol
 	if t.Adjectival || m.org {
 		return RoleMention
 	}
-	// metonym: "Moscow said", "Turkey has warned"
-	if m.j < len(toks) && toks[m.j].gapBefore == ' ' && speechVerbs[toks[m.j].lower] {
-		return RoleMention
-	}
 	prev := ""
 	if m.i > 0 && toks[m.i].gapBefore == ' ' {
 		prev = toks[m.i-1].lower
+	}
+	// metonym: "Moscow said", "Turkey has warned" (but not "residents of
+	// Homs said": there the place is not the speaker)
+	if m.j < len(toks) && toks[m.j].gapBefore == ' ' && speechVerbs[toks[m.j].lower] && !locatives[prev] {
+		return RoleMention
 	}
 	// a meeting place: "to meet Putin in Moscow"
 	if prev == "in" && sentenceHas(toks, toks[m.i].sentence, meetingWords) {

@@ -20,6 +20,7 @@ type token struct {
 	// (',', '.', '(', ...), or '\n' across sentences.
 	gapBefore rune
 	poss      bool // followed by a possessive 's
+	money     bool // touches a currency sign: "US$", "$US", "A$"
 }
 
 // tokenize splits text into word tokens with code-point offsets. A word is a
@@ -44,6 +45,9 @@ func tokenize(rs []rune, sentences []Sentence) []token {
 				}
 			case unicode.IsSpace(r):
 			default:
+				if r == '-' || r == '‐' {
+					r = '—' // a dash between spaces, not a hyphen inside a name
+				}
 				if gap != '\n' {
 					gap = r
 				}
@@ -105,6 +109,7 @@ func tokenize(rs []rune, sentences []Sentence) []token {
 			}
 		}
 		t := token{start: start, end: end, text: text, sentence: sent, gapBefore: gap, poss: poss}
+		t.money = end < len(rs) && isCurrency(rs[end]) || start > 0 && isCurrency(rs[start-1])
 		t.key = StrictKey(text)
 		t.lower = strings.ToLower(text)
 		first := []rune(text)[0]
@@ -135,3 +140,5 @@ func isApostrophe(r rune) bool {
 	}
 	return false
 }
+
+func isCurrency(r rune) bool { return r == '$' || r == '€' || r == '£' || r == '¥' }

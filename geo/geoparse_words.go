@@ -85,7 +85,7 @@ var neutralWords = set(
 // connectors may stand inside a multi-word place name in lower case.
 var connectors = set("of", "de", "del", "della", "di", "da", "do", "dos", "das", "des", "du", "la", "le",
 	"les", "los", "las", "el", "al", "ad", "adh", "an", "ar", "as", "ash", "at", "az", "ed", "en", "er",
-	"es", "et", "ez", "upon", "on", "sur", "am", "im", "an", "der", "den", "y", "e", "bin", "ibn", "bint")
+	"es", "et", "ez", "upon", "on", "sur", "the", "am", "im", "an", "der", "den", "y", "e", "bin", "ibn", "bint")
 
 // nameConnectors are the connectors that may also stand between an
 // organisation's head words and a place: "University of Florida",
@@ -175,3 +175,6 @@ var usStates = map[string]string{
 	"wis": "WI", "wisc": "WI", "wyo": "WY", "n.c": "NC", "s.c": "SC", "n.d": "ND", "s.d": "SD",
 	"n.h": "NH", "n.j": "NJ", "n.m": "NM", "n.y": "NY", "r.i": "RI", "w.va": "WV", "d.c": "DC",
 }
+
+// diseaseWords after a place name make it the name of a disease.
+var diseaseWords = set("virus", "viruses", "fever", "flu", "disease", "syndrome", "encephalitis", "strain")

@@ -10,7 +10,10 @@ import (
 // Pipeline turns reports into incidents and stores them: geoparse, attach
 // claimants and event dates per sentence, group repeated mentions, store.
 type Pipeline struct {
-	Parser  *Geoparser
+	Parser *Geoparser
+	// Rules, when set, supplies the parser instead of Parser: the one with
+	// the analysts' current place rules (see RuleSet).
+	Rules   *RuleSet
 	Reports ReportService
 	// Now stamps Report.Ingested; nil means time.Now.
 	Now func() time.Time
@@ -51,7 +54,11 @@ func (p *Pipeline) Incidents(r *Report) []*Incident {
 	for i, s := range sentences {
 		texts[i] = s.Text
 	}
-	toponyms := p.Parser.Parse(r.Text)
+	parser := p.Parser
+	if p.Rules != nil {
+		parser = p.Rules.Parser()
+	}
+	toponyms := parser.Parse(r.Text)
 	hasIncident := make([]bool, len(sentences))
 	for _, t := range toponyms {
 		if t.Role == RoleIncident && t.Sentence >= 0 && t.Sentence < len(sentences) {

@@ -7,6 +7,7 @@ import {
   fetchJSON, isOffline, addBaseLayers, reportLink,
 } from './common.js';
 import { Histogram, bucketEnd, chooseInterval } from './histogram.js';
+import { initReview } from './review.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -114,7 +115,7 @@ const base = addBaseLayers(map, {
     // Remember only explicit choices that differ from the default; an
     // automatic fallback must not stick to the link.
     if (auto) return;
-    state.base = id === (state.offline ? 'countries' : 'osm') ? '' : id;
+    state.base = id === (state.offline ? 'natural-earth' : 'osm') ? '' : id;
     writeURL();
   },
 });
@@ -309,7 +310,20 @@ async function refresh({ fit = false } = {}) {
   let res;
   performance.mark('im:query');
   try {
-    res = await fetchJSON(`/api/incidents?${apiParams(state)}`, { signal });
+    // The server's clusters first: they say how many incidents match. Up
+    // to FEATURE_LIMIT the map loads them all as GeoJSON and clusters them
+    // itself (full popups, spiderfying); beyond, it draws the server's
+    // clusters of the current view and re-asks on every move.
+    const cl = await fetchJSON(`/api/clusters?${clusterParams()}`, { signal });
+    if (my !== seq) return;
+    if (cl.ok && cl.data.matched > FEATURE_LIMIT) {
+      serverMode = true;
+      renderServerClusters(cl.data, fit);
+      return;
+    }
+    serverMode = false;
+    serverLayer.clearLayers();
+    res = await fetchJSON(`/api/incidents?limit=${FEATURE_LIMIT}&${apiParams(state)}`, { signal });
   } catch { return; } // aborted by a newer refresh
   if (my !== seq) return;
   if (!res.ok) {
@@ -317,6 +331,104 @@ async function refresh({ fit = false } = {}) {
     return;
   }
   render(res.data, fit);
+}
+
+// ---- server-side clusters (large results) ---------------------------------
+
+// FEATURE_LIMIT is the most incidents loaded as GeoJSON; above it the map
+// shows /api/clusters (measured in docs/map-performance.md).
+const FEATURE_LIMIT = 5000;
+let serverMode = false;
+const serverLayer = L.layerGroup().addTo(map);
+serverLayer.on('click', (e) => {
+  const m = e.layer ?? e.propagatedFrom;
+  if (m?.clusterCount) map.setView(m.getLatLng(), Math.min(map.getZoom() + 2, map.getMaxZoom()));
+});
+
+// clusterParams returns the /api/clusters query for the current view.
+function clusterParams() {
+  const b = map.getBounds();
+  let w = b.getWest();
+  let e = b.getEast();
+  if (e - w >= 360) {
+    w = -180;
+    e = 180;
+  } else {
+    const wrap = (x) => ((((x + 180) % 360) + 360) % 360) - 180;
+    w = wrap(w);
+    e = wrap(e);
+    if (w > e) { w = -180; e = 180; } // across the antimeridian: ask for all
+  }
+  const s = Math.max(-85, b.getSouth());
+  const n = Math.min(85, b.getNorth());
+  const p = apiParams(state);
+  p.set('z', String(Math.max(0, Math.round(map.getZoom()))));
+  p.set('cell', '64');
+  p.set('bbox', [w, s, e, n].map((x) => x.toFixed(5)).join(','));
+  return p;
+}
+
+function clusterIcon(count) {
+  const size = count < 100 ? 'small' : count < 1000 ? 'medium' : 'large';
+  return L.divIcon({ html: el('div', {}, el('span', {}, String(count))), className: `marker-cluster marker-cluster-${size}`, iconSize: [40, 40] });
+}
+
+// renderServerClusters draws /api/clusters' answer: a numbered circle per
+// cluster (click to zoom in), and an ordinary marker per lone incident
+// whose popup loads the full incident on demand.
+function renderServerClusters(data, fit) {
+  performance.mark('im:data');
+  features = [];
+  clusters.clearLayers();
+  circles.clearLayers();
+  markersById.clear();
+  serverLayer.clearLayers();
+  const layers = [];
+  for (const c of data.clusters ?? []) {
+    const m = L.marker([c.lat, c.lon], { icon: clusterIcon(c.count), keyboard: true, title: `${c.count} incidents, ${c.date_min ?? ''}–${c.date_max ?? ''}, mostly ${c.source}` });
+    m.clusterCount = c.count;
+    layers.push(m);
+  }
+  for (const p of data.points ?? []) {
+    const m = markerFor({ properties: { ...p, place: '' }, geometry: { coordinates: [p.lon, p.lat] } });
+    m.bindPopup(() => {
+      const box = el('div', { class: 'popup' }, 'Loading…');
+      fetchJSON(`/api/incidents/${encodeURIComponent(p.id)}`).then((r) => {
+        box.replaceWith(r.ok ? popupContent({ ...r.data.properties, id: r.data.properties?.id ?? p.id }) : el('p', {}, `Could not load incident ${p.id}`));
+      });
+      return box;
+    }, { maxWidth: 340, minWidth: 220 });
+    markersById.set(m.incidentId, m);
+    layers.push(m);
+  }
+  for (const m of layers) serverLayer.addLayer(m);
+  performance.mark('im:markers');
+  const shown = (data.clusters ?? []).reduce((n, c) => n + c.count, 0) + (data.points ?? []).length;
+  setStatus('ready', `${data.in_view} of ${data.matched} incidents in view, grouped on the server (zoom in for single incidents)`,
+    { count: shown, matched: data.matched });
+  updateLegend();
+  performance.mark('im:ready');
+  if (fit || !viewSettled) {
+    const pts = layers.map((m) => m.getLatLng());
+    viewSettled = true;
+    if (pts.length) map.fitBounds(L.latLngBounds(pts).pad(0.1), { animate: false, maxZoom: 9 });
+    storeView();
+  }
+}
+
+// reloadServerClusters re-asks for the clusters of the view after a move.
+async function reloadServerClusters() {
+  if (!serverMode) return;
+  const my = ++seq;
+  controller?.abort();
+  controller = new AbortController();
+  performance.mark('im:query');
+  let cl;
+  try {
+    cl = await fetchJSON(`/api/clusters?${clusterParams()}`, { signal: controller.signal });
+  } catch { return; }
+  if (my !== seq || !cl.ok) return;
+  renderServerClusters(cl.data, false);
 }
 
 function render(fc, fit) {
@@ -539,7 +651,8 @@ function wire() {
   $('disputed').addEventListener('change', (e) => { state.disputed = e.target.value; refresh(); });
   $('colour').addEventListener('change', (e) => {
     state.colour = e.target.value;
-    render({ features, numberMatched: Number($('status').dataset.matched) }, false);
+    if (serverMode) reloadServerClusters();
+    else render({ features, numberMatched: Number($('status').dataset.matched) }, false);
     writeURL();
   });
   $('interval').addEventListener('change', (e) => { state.interval = e.target.value; refresh(); });
@@ -576,6 +689,7 @@ function wire() {
     }
   });
   map.on('moveend', storeView);
+  map.on('moveend', () => { if (serverMode && viewSettled) reloadServerClusters(); });
 }
 
 // ---- legend ---------------------------------------------------------------
@@ -615,8 +729,9 @@ function updateLegend() {
 
 // A handle for the browser benchmark (static/test/bench.mjs) and for
 // debugging from the console; nothing in the page depends on it.
-window.incidentmap = { map, clusters };
+window.incidentmap = { map, clusters, markersById, serverLayer };
 
 syncControls();
 wire();
+if (!embed) initReview({ map, refresh });
 refresh();

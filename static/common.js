@@ -142,12 +142,23 @@ function countriesLayer() {
   return layer;
 }
 
+// escapeHTML makes s safe where Leaflet expects HTML (attributions).
+function escapeHTML(s) {
+  return String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
 // BASES lists the base layers in the layer control, first online then
 // offline. To add a base, add one line here; "online" ones are skipped
 // when the page is offline.
 export const BASES = [
   { id: 'osm', name: 'OpenStreetMap', online: true, make: () => L.tileLayer('https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png', { maxZoom: 19, attribution: '&copy; OpenStreetMap contributors' }) },
-  { id: 'countries', name: 'Countries (offline)', online: false, make: countriesLayer },
+  // Raster tiles the server draws from Natural Earth (tiles.BaseMap): the
+  // default offline base. {r} asks for @2x tiles on high-density screens.
+  { id: 'natural-earth', name: 'Natural Earth (offline)', online: false, make: () => L.tileLayer('/tiles/base/{z}/{x}/{y}{r}.png', { maxZoom: 18, maxNativeZoom: 12, attribution: '&copy; Natural Earth' }) },
+  { id: 'countries', name: 'Countries (offline, vector)', online: false, make: countriesLayer },
+  // The server's --basemap MBTiles file, listed only when the server has
+  // one (raster formats; /tiles/basemap.json answers 204 otherwise).
+  { id: 'basemap', name: 'Base map file (offline)', online: false, probe: '/tiles/basemap.json', make: (doc) => L.tileLayer(doc.tiles[0], { maxZoom: 18, maxNativeZoom: doc.maxzoom ?? 18, attribution: escapeHTML(doc.attribution ?? '') }) },
 ];
 
 // addBaseLayers adds the base-layer control to map and shows the wanted
@@ -156,7 +167,8 @@ export const BASES = [
 // whenever the base changes; auto is true for the fallback. Returns
 // {control, layers} for more overlays.
 export function addBaseLayers(map, { wanted = '', offline = false, onChange = () => {} } = {}) {
-  const usable = BASES.filter((b) => !(offline && b.online));
+  const probed = BASES.filter((b) => b.probe);
+  const usable = BASES.filter((b) => !(offline && b.online) && !b.probe);
   const layers = {};
   const byName = {};
   for (const b of usable) {
@@ -188,6 +200,18 @@ export function addBaseLayers(map, { wanted = '', offline = false, onChange = ()
     if (id) onChange(id, { auto });
   });
   layers[first.id].addTo(map);
+  for (const b of probed) {
+    fetch(b.probe).then((r) => (r.status === 200 ? r.json() : null)).then((doc) => {
+      if (!doc || !Array.isArray(doc.tiles) || !/^(png|jpg|jpeg|webp)$/.test(doc.format ?? '')) return;
+      layers[b.id] = b.make(doc);
+      // Leaflet writes layer names as HTML: the file's own name stays out.
+      control.addBaseLayer(layers[b.id], b.name);
+      if (wanted === b.id) {
+        for (const l of Object.values(layers)) if (map.hasLayer(l)) map.removeLayer(l);
+        layers[b.id].addTo(map);
+      }
+    }).catch(() => {});
+  }
   return { control, layers };
 }
 

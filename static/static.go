@@ -11,5 +11,5 @@ import "embed"
 // install.sh until `make assets` has run; the page then loads without its
 // libraries, which static_test.go reports.
 //
-//go:embed index.html app.js app.css common.js histogram.js report.html report.js vendor
+//go:embed index.html app.js app.css common.js histogram.js report.html report.js review.js vendor
 var FS embed.FS

@@ -32,7 +32,7 @@ func TestEmbeddedFiles(t *testing.T) {
 	for _, e := range entries {
 		top = append(top, e.Name())
 	}
-	want := []string{"app.css", "app.js", "common.js", "histogram.js", "index.html", "report.html", "report.js", "vendor"}
+	want := []string{"app.css", "app.js", "common.js", "histogram.js", "index.html", "report.html", "report.js", "review.js", "vendor"}
 	if !slices.Equal(top, want) {
 		t.Errorf("top-level files = %v, want %v", top, want)
 	}

@@ -19,6 +19,9 @@ type app struct {
 	DB        *store.DB
 	Gazetteer *geo.Gazetteer
 	Pipeline  *geo.Pipeline
+	// Rules holds the geoparser with the analysts' place rules; the
+	// pipeline parses with it, and corrections reload it.
+	Rules *geo.RuleSet
 }
 
 // openApp opens (creating if needed) the database at dbPath; a new database
@@ -44,10 +47,17 @@ func openApp(ctx context.Context, dbPath, assetsDir string, log *slog.Logger) (*
 		return nil, fmt.Errorf("load gazetteer: %w", err)
 	}
 	log.Info("gazetteer ready", "places", g.Len(), "took", time.Since(start).Round(time.Millisecond))
+	rules, err := db.PlaceRules(ctx)
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("load place rules: %w", err)
+	}
+	rs := geo.NewRuleSet(g, rules)
 	return &app{
 		DB:        db,
 		Gazetteer: g,
-		Pipeline:  &geo.Pipeline{Parser: geo.NewGeoparser(g), Reports: db},
+		Pipeline:  &geo.Pipeline{Parser: rs.Parser(), Rules: rs, Reports: db},
+		Rules:     rs,
 	}, nil
 }
 

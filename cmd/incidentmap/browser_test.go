@@ -122,3 +122,18 @@ func runBrowserScript(t *testing.T, node, root, script, base string) {
 	}
 	t.Logf("%s:\n%s", script, out)
 }
+
+// TestBrowserReview drives the review panel (static/test/review.test.mjs):
+// with seed report 002 stored, an analyst fixes the unresolved "Abu
+// Sharja" by clicking the map; the marker moves and stays after a reload,
+// and a report ingested afterwards places Abu Sharja on the same point.
+func TestBrowserReview(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test skipped in -short mode")
+	}
+	root := filepath.Join("..", "..")
+	node := mustHaveBrowser(t, root)
+	base := mustRunServer(t, seedPath(t, "002_aea83830c4712770.txt"))
+	t.Setenv("INCIDENTMAP_TEST_TOKEN", testToken) // inherited by the node process
+	runBrowserScript(t, node, root, "review.test.mjs", base)
+}

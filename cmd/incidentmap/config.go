@@ -17,6 +17,8 @@ type Config struct {
 	Private      bool   // reads need the token too
 	MaxBodyBytes int64
 	StaticDir    string // serve the map from this directory instead of the embedded copy (development)
+	BaseMap      string // --basemap: an MBTiles file served at /tiles/basemap (tiles.go)
+	WorldAtlas   string // --world-atlas: the world-atlas package for the offline base map; "" means <Assets>/world-atlas
 	Verbose      bool
 }
 

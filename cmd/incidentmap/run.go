@@ -22,6 +22,10 @@ func commands() []command {
 		{"gazetteer", "manage the gazetteer (gazetteer import --db PATH FILE|URL...)", runGazetteer},
 		{"export", "write the incidents matching filters as GeoJSON, CSV or KML", runExport},
 		{"eval", "score the geoparser on an annotated corpus", runEval},
+		{"render", "draw the incidents matching filters as a PNG map (render --db PATH --out map.png)", runRender},
+		{"token", "manage write tokens, stored hashed (token create|list|revoke --db PATH)", runToken},
+		{"backup", "copy the database consistently while the server runs (backup --db PATH --out FILE)", runBackup},
+		{"generate", "fill a database with synthetic incidents, or write synthetic reports, for benchmarks", runGenerate},
 	}
 }
 

@@ -32,6 +32,8 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	fs.Int64Var(&cfg.MaxBodyBytes, "max-body", cfg.MaxBodyBytes, "largest accepted request body in `bytes`")
 	fs.StringVar(&cfg.StaticDir, "static-dir", cfg.StaticDir, "serve the map from this `dir` instead of the embedded files (development)")
 	fs.BoolVar(&cfg.Verbose, "v", cfg.Verbose, "verbose logs")
+	fs.StringVar(&cfg.BaseMap, "basemap", cfg.BaseMap, "serve this MBTiles `file` (raster or vector) as a base layer at /tiles/basemap")
+	fs.StringVar(&cfg.WorldAtlas, "world-atlas", cfg.WorldAtlas, "`dir` of the world-atlas package for the offline base map (default <assets>/world-atlas)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -72,7 +74,13 @@ func startServer(ctx context.Context, cfg Config, logw io.Writer) (*server.Serve
 	}
 	srv := &server.Server{
 		Incidents: a.DB, Reports: a.DB, Ingester: a.Pipeline, Versions: a.DB, Changes: a.DB, Histogram: a.DB,
+		Review: &geo.Reviewer{ReviewService: a.DB, Rules: a.Rules}, Gazetteer: geo.GazetteerSearch{G: a.Gazetteer},
 		Static: staticFS, Logger: log, Token: cfg.Token, Private: cfg.Private, MaxBodyBytes: cfg.MaxBodyBytes,
+		Tokens: a.DB, // tokens from `incidentmap token create`, checked by hash
+	}
+	if err := setupTiles(srv, cfg, a, log); err != nil {
+		a.Close()
+		return nil, nil, err
 	}
 	if err := srv.Open(cfg.Addr); err != nil {
 		a.Close()

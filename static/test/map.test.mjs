@@ -44,6 +44,10 @@ run('map', async () => {
     const shown = await page.getAttribute('#status', 'data-count');
     assert(Number(shown) === all.length, `status says ${shown} incidents, API returns ${all.length}`);
     await page.waitForSelector('.leaflet-overlay-pane canvas, .leaflet-overlay-pane svg', { state: 'attached' });
+    // Offline, the base map is the server's own Natural Earth tiles.
+    await page.waitForFunction(() => [...document.querySelectorAll('.leaflet-tile-pane img.leaflet-tile-loaded')]
+      .some((img) => new URL(img.src).pathname.startsWith('/tiles/base/')), null, { timeout: 10000 })
+      .catch(() => assert(false, 'no /tiles/base/ PNG tile was loaded by the offline map'));
 
     step('change the date range');
     const dates = [...new Set(all.map((f) => f.properties.date))].sort();

@@ -1,6 +1,8 @@
 // screenshots.mjs: takes the README screenshots with the offline base map.
 // Usage: node static/test/screenshots.mjs http://127.0.0.1:PORT [outdir]
-// Writes <outdir>/map.png and <outdir>/report.png (default docs/img).
+// Writes <outdir>/map.png, <outdir>/report.png and <outdir>/review.png
+// (default docs/img). The review panel is shown unlocked with a placeholder
+// token (INCIDENTMAP_TOKEN if set): the screenshot makes no correction.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { open, run, step, assert, check, baseURL, waitReady } from './lib.mjs';
@@ -39,6 +41,20 @@ run('screenshots', async () => {
     await page.waitForTimeout(800);
     await page.screenshot({ path: path.join(out, 'report.png') });
     step(`${path.join(out, 'report.png')} (report ${reportID})`);
+
+    await page.goto(`${base}/?offline=1&review=1`);
+    await waitReady(page);
+    await page.fill('#review-token', process.env.INCIDENTMAP_TOKEN || 'screenshot-token');
+    await page.click('#review-unlock');
+    await page.locator('#review-queue button').first().waitFor();
+    // The seed's unresolved village makes the clearest example, if stored.
+    const named = page.locator('#review-queue button', { hasText: 'Abu Sharja' });
+    await ((await named.count()) ? named.first() : page.locator('#review-queue button').first()).click();
+    await page.waitForSelector('#review-detail:not([hidden])');
+    await page.click('#review-place-btn'); // shows the placing cursor and hint; nothing is saved
+    await page.waitForTimeout(800);
+    await page.screenshot({ path: path.join(out, 'review.png') });
+    step(path.join(out, 'review.png'));
     check(problems);
   } finally {
     await browser.close();

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"net/http"
 	"strconv"
 	"sync"
@@ -31,6 +32,21 @@ func (s *Server) handleIncidentList(w http.ResponseWriter, r *http.Request) erro
 	if done, err := s.checkETag(r.Context(), w, r); err != nil || done {
 		return err
 	}
+	// Read the version before the query: a write landing in between
+	// leaves newer data under the older version, never the reverse.
+	version, key, cached := int64(0), "", s.Versions != nil && s.cache.enabled()
+	if cached {
+		if version, err = s.Versions.DataVersion(r.Context()); err != nil {
+			return err
+		}
+		key = cacheKey(r.URL.Path, q)
+		if body, ok := s.cache.get(version, key); ok {
+			w.Header().Set("Content-Type", "application/geo+json")
+			w.Header().Set("X-Cache", "hit")
+			_, _ = w.Write(body)
+			return nil
+		}
+	}
 	incidents, matched, err := s.Incidents.FindIncidents(r.Context(), f)
 	if err != nil {
 		return err
@@ -40,6 +56,10 @@ func (s *Server) handleIncidentList(w http.ResponseWriter, r *http.Request) erro
 	b := export.FeatureCollection((*bp)[:0], incidents, matched)
 	*bp = b
 	w.Header().Set("Content-Type", "application/geo+json")
+	if cached {
+		s.cache.put(version, key, bytes.Clone(b))
+		w.Header().Set("X-Cache", "miss")
+	}
 	_, _ = w.Write(b) // a write error means the client left
 	return nil
 }

@@ -75,11 +75,26 @@ func (s *Server) requireToken(next http.Handler) http.Handler {
 	})
 }
 
+// checkToken accepts the configured token (s.Token) or a token stored
+// hashed in s.Tokens (`incidentmap token create`).
 func (s *Server) checkToken(r *http.Request) error {
-	if s.Token == "" {
+	if s.Token == "" && s.Tokens == nil {
 		return geo.Errorf(geo.EFORBIDDEN, "writes are disabled: start the server with INCIDENTMAP_TOKEN set")
 	}
-	present, ok := tokenOK(r, s.Token)
+	present, ok := false, false
+	if s.Token != "" {
+		present, ok = tokenOK(r, s.Token)
+	}
+	if !ok && s.Tokens != nil {
+		if got, found := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); found && got != "" {
+			present = true
+			_, valid, err := s.Tokens.CheckToken(r.Context(), got)
+			if err != nil {
+				return err
+			}
+			ok = valid
+		}
+	}
 	if !present {
 		return geo.Errorf(geo.EUNAUTHORIZED, "this endpoint needs a token: send Authorization: Bearer <token>")
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/go-chi/chi/v5/middleware"
 
 	"github.com/incidentmap/incidentmap/geo"
+	"github.com/incidentmap/incidentmap/tiles"
 )
 
 // Ingester geoparses and stores one report.
@@ -39,8 +40,13 @@ type Server struct {
 	Versions  Versioner
 	Changes   geo.ChangeService    // optional: /api/changes
 	Histogram geo.HistogramService // optional: /api/histogram
+	Review    geo.ReviewService    // optional: corrections and the review queue
+	Gazetteer GazetteerSearcher    // optional: /api/gazetteer/search
 	Static    fs.FS                // the map's files (index.html, app.js, vendor/...)
 	Logger    *slog.Logger
+	Points    geo.PointService // optional: /tiles/incidents, /api/clusters, /map.png (tiles.go)
+	BaseMap   *tiles.BaseMap   // optional: /tiles/base, the offline base map
+	BaseTiles tiles.TileSource // optional: /tiles/basemap, the --basemap MBTiles file
 
 	// Token, when set, is the bearer token that write requests need.
 	Token string
@@ -48,9 +54,18 @@ type Server struct {
 	Private bool
 	// MaxBodyBytes caps request bodies (reports); default 10 MiB.
 	MaxBodyBytes int64
+	// Tokens, when set, holds further write tokens (stored hashed); a
+	// request may carry Token or any of these.
+	Tokens interface {
+		CheckToken(ctx context.Context, token string) (name string, ok bool, err error)
+	}
+	// MaxExpensive caps concurrent expensive requests (limits.go); 0 means
+	// DefaultMaxExpensive.
+	MaxExpensive int
 
 	httpServer *http.Server
 	ln         net.Listener
+	cache      responseCache // encoded /api/incidents pages by data version (cache.go)
 }
 
 // Handler returns the router with every route and middleware.
@@ -59,6 +74,7 @@ func (s *Server) Handler() http.Handler {
 	r.Use(middleware.Recoverer)
 	r.Use(s.securityHeaders)
 	r.Use(s.requireReadAccess)
+	r.Use(s.limitExpensive())
 
 	r.Route("/api", func(r chi.Router) {
 		r.Use(cors)
@@ -68,10 +84,14 @@ func (s *Server) Handler() http.Handler {
 		r.Get("/version", s.handle(s.handleVersion))
 		r.Get("/changes", s.handle(s.handleChanges))
 		r.Get("/histogram", s.handle(s.handleHistogram))
+		r.Get("/clusters", s.handle(s.handleClusters))
 		r.Get("/export", s.handle(s.handleExport))
 		r.Get("/reports/{id}", s.handle(s.handleReportGet))
 		r.With(s.requireToken).Post("/reports", s.handle(s.handleReportCreate))
 		r.With(s.requireToken).Delete("/reports/{id}", s.handle(s.handleReportDelete))
+		r.With(s.requireToken).Post("/incidents/{id}/review", s.handle(s.handleReview))
+		r.Get("/review", s.handle(s.handleReviewQueue))
+		r.Get("/gazetteer/search", s.handle(s.handleGazetteerSearch))
 		r.NotFound(s.handle(func(w http.ResponseWriter, r *http.Request) error {
 			return geo.Errorf(geo.ENOTFOUND, "no such API endpoint: %s", r.URL.Path)
 		}))
@@ -81,6 +101,7 @@ func (s *Server) Handler() http.Handler {
 	})
 	r.With(cors).Get("/oembed", s.handle(s.handleOEmbed))
 	s.registerOGCRoutes(r)
+	s.registerTileRoutes(r)
 	s.registerStaticRoutes(r)
 	return r
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -122,6 +123,50 @@ func BenchmarkFindIncidentsBBox(b *testing.B) {
 					clear(db.counts)
 					db.mu.Unlock()
 				}
+				incs, total, err := db.FindIncidents(ctx, bm.f)
+				if err != nil {
+					b.Fatal(err)
+				}
+				n, got = total, len(incs)
+			}
+			b.ReportMetric(float64(n), "matched")
+			b.ReportMetric(float64(got), "returned")
+		})
+	}
+}
+
+// BenchmarkFindIncidentsDB runs the queries of issue 8 against an
+// existing database named by INCIDENTMAP_BENCH_DB (docs/bench.sh sets it
+// to its generated 1M-incident database), without the count cache, so
+// each iteration costs what a first request does. Skipped when unset.
+func BenchmarkFindIncidentsDB(b *testing.B) {
+	path := os.Getenv("INCIDENTMAP_BENCH_DB")
+	if path == "" {
+		b.Skip("INCIDENTMAP_BENCH_DB not set")
+	}
+	db, err := Open(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	ctx := context.Background()
+	from, to := time.Date(2016, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2017, 12, 31, 0, 0, 0, 0, time.UTC)
+	for _, bm := range []struct {
+		name string
+		f    geo.IncidentFilter
+	}{
+		{"region", geo.IncidentFilter{BBox: &[4]float64{36.0, 35.5, 37.2, 36.3}, Limit: 1000}},
+		{"region+dates+source", geo.IncidentFilter{BBox: &[4]float64{36.0, 35.5, 37.2, 36.3}, Limit: 1000,
+			From: &from, To: &to, Sources: []string{"Levant Times"}}},
+		{"city", geo.IncidentFilter{BBox: &[4]float64{36.58, 35.89, 36.70, 35.97}, Limit: 1000}},
+		{"small", geo.IncidentFilter{BBox: &[4]float64{44.30, 33.25, 44.45, 33.40}, Limit: 1000}},
+	} {
+		b.Run(bm.name, func(b *testing.B) {
+			var n, got int
+			for b.Loop() {
+				db.mu.Lock()
+				clear(db.counts)
+				db.mu.Unlock()
 				incs, total, err := db.FindIncidents(ctx, bm.f)
 				if err != nil {
 					b.Fatal(err)

@@ -52,6 +52,8 @@ type DB struct {
 	checked  time.Time // when version was last read from the database
 	counts   map[string]int
 	countVer int64 // data version the counts were computed at
+
+	points pointCache // the point columns in memory, for map tiles (points.go)
 }
 
 // versionTTL bounds how long a cached data version is trusted before it

@@ -1,0 +1,152 @@
+package server
+
+import (
+	"encoding/json"
+	"net/http"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/maptile"
+
+	"github.com/incidentmap/incidentmap/geo"
+	"github.com/incidentmap/incidentmap/tiles"
+)
+
+// maxClusterTiles bounds the tiles one /api/clusters request covers: a
+// 4K screen at one zoom is about 16 by 9 tiles.
+const maxClusterTiles = 256
+
+// clusterJSON is one cluster of /api/clusters.
+type clusterJSON struct {
+	Lon     float64 `json:"lon"`
+	Lat     float64 `json:"lat"`
+	Count   int     `json:"count"`
+	Source  string  `json:"source"`
+	DateMin string  `json:"date_min,omitempty"`
+	DateMax string  `json:"date_max,omitempty"`
+}
+
+// pointJSON is one unclustered incident of /api/clusters.
+type pointJSON struct {
+	ID        int64   `json:"id"`
+	Lon       float64 `json:"lon"`
+	Lat       float64 `json:"lat"`
+	Date      string  `json:"date,omitempty"`
+	Source    string  `json:"source"`
+	Role      string  `json:"role"`
+	Precision int     `json:"precision"`
+	Disputed  bool    `json:"disputed"`
+}
+
+// handleClusters serves GET /api/clusters?z=Z&bbox=...[&cell=64]&filters: the
+// incidents in bbox as the incident tiles of zoom z would show them, as
+// JSON for a map that draws no vector tiles. Each tile of the grid is
+// clustered on its own (tiles.ClusterTile), so clusters stay put while the
+// map pans. matched counts every incident under the filters (bbox aside),
+// so the map can choose between clusters and full GeoJSON.
+func (s *Server) handleClusters(w http.ResponseWriter, r *http.Request) error {
+	q, err := parseQuery(r)
+	if err != nil {
+		return err
+	}
+	if err := checkParams(q, "z", "cell"); err != nil {
+		return err
+	}
+	if !q.Has("z") {
+		return geo.ParamErrorf("z", "required: the map's zoom level")
+	}
+	z, err := parseInt(q, "z", 0, 0, tiles.MaxZoom)
+	if err != nil {
+		return err
+	}
+	// cell is the clustering grid in pixels (tiles.ClusterOptions.CellSize):
+	// a map drawing DOM markers asks for 64 to keep them few.
+	cell, err := parseInt(q, "cell", tiles.DefaultCellSize, 4, tiles.TileSize)
+	if err != nil {
+		return err
+	}
+	f, err := parseFilter(q)
+	if err != nil {
+		return err
+	}
+	view := geo.WorldBound()
+	if f.BBox != nil {
+		view = *f.BBox
+	}
+	// The tiles of zoom z covering the view; a bound on the antimeridian
+	// or a pole is clamped by maptile.At.
+	nw := maptile.At(orb.Point{view[0], view[3]}, maptile.Zoom(z))
+	se := maptile.At(orb.Point{view[2], view[1]}, maptile.Zoom(z))
+	if n := (int(se.X) - int(nw.X) + 1) * (int(se.Y) - int(nw.Y) + 1); n > maxClusterTiles {
+		return geo.ParamErrorf("bbox", "covers %d tiles at z %d; at most %d (zoom in or shrink the box)", n, z, maxClusterTiles)
+	}
+	if s.Points == nil {
+		return geo.Errorf(geo.ENOTFOUND, "this server has no clusters")
+	}
+	if done, err := s.checkETag(r.Context(), w, r); err != nil || done {
+		return err
+	}
+	key := cacheKey(r.URL.Path, q)
+	v, cacheable := s.cacheVersion(r.Context())
+	if body, ok := s.cache.get(v, key); cacheable && ok {
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		_, _ = w.Write(body)
+		return nil
+	}
+
+	// One walk over every incident matching the filters counts them all
+	// and keeps those in view.
+	buf := pointPool.Get().(*[]tiles.Point)
+	defer pointPool.Put(buf)
+	pts := (*buf)[:0]
+	matched := 0
+	all := f
+	all.BBox = nil
+	err = s.Points.EachPoint(r.Context(), all, geo.WorldBound(), func(p geo.PointRow) error {
+		matched++
+		if p.Lon >= view[0] && p.Lon <= view[2] && p.Lat >= view[1] && p.Lat <= view[3] {
+			pts = append(pts, tiles.Point(p))
+		}
+		return nil
+	})
+	*buf = pts
+	if err != nil {
+		return err
+	}
+	clusters := []clusterJSON{}
+	points := []pointJSON{}
+	inView := 0
+	for y := nw.Y; y <= se.Y; y++ {
+		for x := nw.X; x <= se.X; x++ {
+			c := tiles.ClusterTile(maptile.New(x, y, maptile.Zoom(z)), *buf, tiles.ClusterOptions{CellSize: cell})
+			inView += c.Count()
+			for _, cl := range c.Clusters {
+				cj := clusterJSON{Lon: cl.Lon, Lat: cl.Lat, Count: cl.Count, Source: cl.Source}
+				if cl.DateMin != 0 {
+					cj.DateMin, cj.DateMax = tiles.DaysToDate(cl.DateMin), tiles.DaysToDate(cl.DateMax)
+				}
+				clusters = append(clusters, cj)
+			}
+			for _, p := range c.Points {
+				pj := pointJSON{ID: p.ID, Lon: p.Lon, Lat: p.Lat, Source: p.Source, Role: p.Role,
+					Precision: int(p.Precision), Disputed: p.Disputed}
+				if p.Date != 0 {
+					pj.Date = tiles.DaysToDate(p.Date)
+				}
+				points = append(points, pj)
+			}
+		}
+	}
+	body, err := json.Marshal(map[string]any{
+		"z": z, "matched": matched, "in_view": inView, "clusters": clusters, "points": points,
+	})
+	if err != nil {
+		return err
+	}
+	body = append(body, '\n')
+	if cacheable {
+		s.cache.put(v, key, body)
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	_, _ = w.Write(body)
+	return nil
+}

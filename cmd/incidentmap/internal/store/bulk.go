@@ -1,0 +1,272 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"iter"
+	"strings"
+	"time"
+
+	"github.com/incidentmap/incidentmap/geo"
+)
+
+// BulkReport is one report and the incidents found in it, for BulkLoad.
+type BulkReport struct {
+	Report    *geo.Report
+	Incidents []*geo.Incident
+}
+
+// BulkOptions tunes BulkLoad.
+type BulkOptions struct {
+	// BatchIncidents is how many incidents go into one transaction
+	// (default 20,000): large enough to amortise the commit and the
+	// statement preparation, small enough to keep the WAL modest.
+	BatchIncidents int
+	// Progress, if set, is called after each committed batch with the
+	// totals so far.
+	Progress func(reports, incidents int)
+}
+
+// BulkStats counts what BulkLoad stored.
+type BulkStats struct {
+	Reports, Incidents int
+}
+
+// BulkLoad stores reports with their incidents as fast as SQLite allows,
+// for generated benchmark data and first imports. Unlike CreateReport it
+// runs no merge search (every incident is new) and checks no duplicate
+// report hash (a duplicate is ECONFLICT and stops the load, keeping the
+// batches already committed). Each batch is one transaction with prepared
+// statements; the R*Tree follows through its triggers. The data version is
+// bumped once, after the last batch, so caches keyed by it are dropped once
+// rather than per batch. Incident and report IDs are set as they are stored.
+func (db *DB) BulkLoad(ctx context.Context, reports iter.Seq[BulkReport], opts BulkOptions) (BulkStats, error) {
+	if opts.BatchIncidents <= 0 {
+		opts.BatchIncidents = 20_000
+	}
+	// database/sql runs every statement with a cancellable context in a
+	// goroutine of its own (go-sqlite3 watches ctx.Done); the load checks
+	// ctx between batches instead, which halves the Go side's cost.
+	sctx := context.WithoutCancel(ctx)
+	var st BulkStats
+	// A large page cache for the load: index inserts land at random
+	// places (hash, day, source name) and would otherwise re-read pages.
+	// Reset after the batch's rollback below (defers run last first): the
+	// writer pool has one connection, which an open batch holds.
+	if _, err := db.wdb.ExecContext(sctx, `PRAGMA cache_size = -262144`); err != nil {
+		return st, err
+	}
+	defer db.wdb.ExecContext(sctx, `PRAGMA cache_size = -16000`)
+	var b *bulkBatch
+	var err error
+	defer func() {
+		if b != nil {
+			b.tx.Rollback()
+		}
+	}()
+	for br := range reports {
+		if err := validateReport(br.Report, br.Incidents); err != nil {
+			return st, err
+		}
+		if b == nil {
+			if err := ctx.Err(); err != nil {
+				return st, err
+			}
+			if b, err = db.beginBulk(sctx); err != nil {
+				return st, err
+			}
+		}
+		if err := b.add(sctx, br, db.Now); err != nil {
+			return st, FormatError(err)
+		}
+		st.Reports++
+		st.Incidents += len(br.Incidents)
+		if b.incidents >= opts.BatchIncidents {
+			err := b.commit()
+			b = nil
+			if err != nil {
+				return st, FormatError(err)
+			}
+			if opts.Progress != nil {
+				opts.Progress(st.Reports, st.Incidents)
+			}
+		}
+	}
+	if b != nil {
+		err := b.commit()
+		b = nil
+		if err != nil {
+			return st, FormatError(err)
+		}
+	}
+	if opts.Progress != nil {
+		opts.Progress(st.Reports, st.Incidents)
+	}
+	if err := db.bulkFinish(ctx); err != nil {
+		return st, err
+	}
+	return st, nil
+}
+
+// bulkFinish records the one change of a bulk load and refreshes the
+// planner's statistics, which a load of this size changes.
+func (db *DB) bulkFinish(ctx context.Context) error {
+	tx, err := db.beginWrite(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	v, err := db.recordChange(ctx, tx, ChangeReportCreated, 0, nil)
+	if err != nil {
+		return FormatError(err)
+	}
+	// A bounded ANALYZE samples each index instead of reading it all: a
+	// second at 1M incidents rather than tens.
+	if _, err := tx.ExecContext(ctx, `PRAGMA analysis_limit = 1000; ANALYZE`); err != nil {
+		return FormatError(err)
+	}
+	if err := tx.Commit(); err != nil {
+		return FormatError(err)
+	}
+	db.setVersion(v)
+	return nil
+}
+
+// bulkBatch is one open transaction of BulkLoad with its statements.
+type bulkBatch struct {
+	tx                          *sql.Tx
+	report, incident, link, src *sql.Stmt
+	incidents                   int
+}
+
+func (db *DB) beginBulk(ctx context.Context) (*bulkBatch, error) {
+	tx, err := db.beginWrite(ctx)
+	if err != nil {
+		return nil, err
+	}
+	b := &bulkBatch{tx: tx}
+	for _, s := range []struct {
+		dst **sql.Stmt
+		q   string
+	}{
+		{&b.report, `INSERT INTO reports (hash, title, text, published, source, url, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?)`},
+		{&b.incident, `INSERT INTO incidents (report_id, date, day, date_precision, report_date,
+			source, place, name, geonameid, country, admin1, lat, lon, role, precision, confidence,
+			needs_review, disputed, sentence, start, "end", candidates)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
+		{&b.link, `INSERT INTO incident_reports (incident_id, report_id) VALUES (?, ?)`},
+		{&b.src, `INSERT OR IGNORE INTO incident_sources (incident_id, report_id, kind, name, stance) VALUES (?, ?, ?, ?, ?)`},
+	} {
+		if *s.dst, err = tx.PrepareContext(ctx, s.q); err != nil {
+			tx.Rollback()
+			return nil, FormatError(err)
+		}
+	}
+	return b, nil
+}
+
+// add stores one report and its incidents, as insertIncident would
+// without the merge search.
+func (b *bulkBatch) add(ctx context.Context, br BulkReport, now func() time.Time) error {
+	r := br.Report
+	if r.Ingested.IsZero() {
+		r.Ingested = now().UTC().Truncate(time.Second)
+	}
+	published := r.Published.UTC().Format(geo.DateLayout)
+	res, err := b.report.ExecContext(ctx, r.Hash, r.Title, r.Text, published, r.Source, r.URL,
+		r.Ingested.UTC().Format(time.RFC3339))
+	if err != nil {
+		return err
+	}
+	if r.ID, err = res.LastInsertId(); err != nil {
+		return err
+	}
+	for _, inc := range br.Incidents {
+		inc.ReportID, inc.Source = r.ID, r.Source
+		if inc.ReportDate.IsZero() {
+			inc.ReportDate = r.Published
+		}
+		if inc.Date.IsZero() {
+			inc.Date = inc.ReportDate
+		}
+		if inc.DatePrecision == 0 {
+			inc.DatePrecision = geo.DatePrecisionDay
+		}
+		for _, s := range inc.Sources {
+			inc.Disputed = inc.Disputed || (s.Kind != geo.SourceOutlet && s.Stance == geo.StanceDenies)
+		}
+		candidates := ""
+		if len(inc.Candidates) > 0 {
+			buf, err := json.Marshal(inc.Candidates)
+			if err != nil {
+				return err
+			}
+			candidates = string(buf)
+		}
+		res, err := b.incident.ExecContext(ctx, r.ID, inc.Date.UTC().Format(geo.DateLayout), dayNum(inc.Date),
+			inc.DatePrecision, inc.ReportDate.UTC().Format(geo.DateLayout), inc.Source, inc.Place, inc.Name,
+			inc.GeonameID, inc.CountryCode, inc.Admin1, inc.Lat, inc.Lon, roleNum(inc.Role), inc.Precision,
+			inc.Confidence, inc.NeedsReview, inc.Disputed, inc.Sentence, inc.Start, inc.End, candidates)
+		if err != nil {
+			return err
+		}
+		if inc.ID, err = res.LastInsertId(); err != nil {
+			return err
+		}
+		if _, err := b.link.ExecContext(ctx, inc.ID, r.ID); err != nil {
+			return err
+		}
+		if err := b.sources(ctx, inc, r); err != nil {
+			return err
+		}
+		inc.ReportIDs = []int64{r.ID}
+		b.incidents++
+	}
+	return nil
+}
+
+// sources stores the report's outlet and inc's own sources, normalised as
+// insertSources does.
+func (b *bulkBatch) sources(ctx context.Context, inc *geo.Incident, r *geo.Report) error {
+	if r.Source != "" {
+		if _, err := b.src.ExecContext(ctx, inc.ID, r.ID, string(geo.SourceOutlet), r.Source, ""); err != nil {
+			return err
+		}
+	}
+	for i := range inc.Sources {
+		s := &inc.Sources[i]
+		s.Name = strings.TrimSpace(sourceNameCleaner.Replace(s.Name))
+		if s.Name == "" {
+			continue
+		}
+		if s.Kind == "" {
+			s.Kind = geo.SourceClaimant
+		}
+		if s.Kind == geo.SourceOutlet {
+			s.Stance = ""
+		} else if s.Stance == "" {
+			s.Stance = geo.StanceClaims
+		}
+		s.ReportID = r.ID
+		if _, err := b.src.ExecContext(ctx, inc.ID, r.ID, string(s.Kind), s.Name, string(s.Stance)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// sourceNameCleaner removes the separators of incidentColumns' sources
+// column from names; it is immutable and safe for concurrent use.
+var sourceNameCleaner = strings.NewReplacer("\x1e", " ", "\x1f", " ")
+
+func (b *bulkBatch) commit() error {
+	for _, s := range []*sql.Stmt{b.report, b.incident, b.link, b.src} {
+		s.Close()
+	}
+	if err := b.tx.Commit(); err != nil {
+		return fmt.Errorf("bulk commit: %w", err)
+	}
+	return nil
+}

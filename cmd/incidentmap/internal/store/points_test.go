@@ -1,0 +1,214 @@
+package store
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"testing"
+	"time"
+
+	"github.com/incidentmap/incidentmap/geo"
+)
+
+// mustLoadPointCache builds the point cache synchronously, as the
+// background refresh would.
+func mustLoadPointCache(tb testing.TB, db *DB) {
+	tb.Helper()
+	s, err := db.loadPointSnapshot(context.Background())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if s == nil {
+		tb.Fatal("loadPointSnapshot = nil: too few incidents to cache")
+	}
+	// bulkIncidents publishes a made-up version; the snapshot must carry
+	// the one readers see or it would never be used.
+	if s.version, err = db.DataVersion(context.Background()); err != nil {
+		tb.Fatal(err)
+	}
+	db.points.mu.Lock()
+	db.points.cur, db.points.sets = s, nil
+	db.points.mu.Unlock()
+}
+
+// findAllIDs pages through FindIncidents and returns every matching id.
+func findAllIDs(tb testing.TB, db *DB, f geo.IncidentFilter) []int64 {
+	tb.Helper()
+	f.Limit = MaxLimit
+	var ids []int64
+	for {
+		page, _, err := db.FindIncidents(context.Background(), f)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		for _, in := range page {
+			ids = append(ids, in.ID)
+		}
+		if len(page) < f.Limit {
+			return ids
+		}
+		f.AfterID = page[len(page)-1].ID
+	}
+}
+
+func eachPointIDs(tb testing.TB, db *DB, f geo.IncidentFilter, bound [4]float64) []int64 {
+	tb.Helper()
+	var ids []int64
+	err := db.EachPoint(context.Background(), f, bound, func(p geo.PointRow) error {
+		if p.Source == "" || (p.Role != "incident" && p.Role != "mention") || p.Precision < 1 || p.Date == 0 {
+			tb.Fatalf("incomplete point %+v", p)
+		}
+		ids = append(ids, p.ID)
+		return nil
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	slices.Sort(ids)
+	return ids
+}
+
+// TestEachPointMatchesFindIncidents checks that both ways EachPoint
+// answers (SQL, and the in-memory cache) select exactly the incidents
+// FindIncidents does, filter by filter.
+func TestEachPointMatchesFindIncidents(t *testing.T) {
+	db := MustOpenDB(t)
+	bulkIncidents(t, db, 25_000, 7)
+	from, to := day("2014-01-01"), day("2019-06-30")
+	region := [4]float64{36.1, 35.4, 37.3, 36.4}
+	cases := []struct {
+		name  string
+		f     geo.IncidentFilter
+		bound [4]float64
+	}{
+		{"world", geo.IncidentFilter{}, geo.WorldBound()},
+		{"region", geo.IncidentFilter{}, region},
+		{"bbox filter narrows the bound", geo.IncidentFilter{BBox: &[4]float64{36.5, 35.8, 40, 40}}, region},
+		{"dates", geo.IncidentFilter{From: &from, To: &to}, region},
+		{"source any case", geo.IncidentFilter{Sources: []string{"outlet 03", "Claimant 2"}}, region},
+		{"claimant kind", geo.IncidentFilter{Sources: []string{"Claimant 2"}, SourceKind: geo.SourceClaimant}, geo.WorldBound()},
+		{"mentions and incidents", geo.IncidentFilter{Roles: []geo.Role{geo.RoleIncident, geo.RoleMention}}, region},
+		{"mentions only", geo.IncidentFilter{Roles: []geo.Role{geo.RoleMention}}, geo.WorldBound()},
+		{"precision", geo.IncidentFilter{MaxPrecision: 1}, region},
+		{"not disputed", geo.IncidentFilter{Disputed: ptr(false)}, region},
+		{"report", geo.IncidentFilter{ReportID: 3, Roles: []geo.Role{geo.RoleIncident, geo.RoleMention}}, geo.WorldBound()},
+		{"disjoint bbox", geo.IncidentFilter{BBox: &[4]float64{0, 0, 1, 1}}, region},
+	}
+	for _, cached := range []bool{false, true} {
+		if cached {
+			mustLoadPointCache(t, db)
+		}
+		for _, tc := range cases {
+			t.Run(tc.name+map[bool]string{false: "/sql", true: "/cache"}[cached], func(t *testing.T) {
+				want := []int64{}
+				f := tc.f
+				if b, ok := intersectBound(tc.bound, f.BBox); ok {
+					f.BBox = &b
+					want = findAllIDs(t, db, f)
+				}
+				got := eachPointIDs(t, db, tc.f, tc.bound)
+				v, _ := db.DataVersion(context.Background())
+				if cached != (db.points.get(v) != nil) {
+					t.Fatalf("point cache in use = %v, want %v", !cached, cached)
+				}
+				if len(got) != len(want) || !slices.Equal(got, want) {
+					t.Fatalf("EachPoint gave %d ids, FindIncidents %d", len(got), len(want))
+				}
+				if tc.name != "disjoint bbox" && len(want) == 0 {
+					t.Fatal("case selects nothing; it tests nothing")
+				}
+			})
+		}
+	}
+}
+
+func TestEachPointRejectsBadBound(t *testing.T) {
+	db := MustOpenDB(t)
+	for _, b := range [][4]float64{{10, 0, 5, 1}, {0, 0, 200, 1}} {
+		err := db.EachPoint(context.Background(), geo.IncidentFilter{}, b, func(geo.PointRow) error { return nil })
+		if geo.ErrorCode(err) != geo.EINVALID {
+			t.Errorf("EachPoint(bound %v) = %v, want EINVALID", b, err)
+		}
+	}
+}
+
+func TestKeyRangesCoverTheBound(t *testing.T) {
+	for _, b := range [][4]float64{geo.WorldBound(), {36, 35, 37, 36}, {-0.5, -0.5, 0.5, 0.5}, {179, -10, 180, 10}, {36.6, 35.9, 36.6, 35.9}} {
+		ranges := keyRanges(b)
+		if len(ranges) == 0 || len(ranges) > 16 {
+			t.Fatalf("keyRanges(%v) = %d ranges", b, len(ranges))
+		}
+		for _, p := range [][2]float64{{b[0], b[1]}, {b[2], b[3]}, {(b[0] + b[2]) / 2, (b[1] + b[3]) / 2}, {b[0], b[3]}} {
+			k := uint64(mortonKey(p[0], p[1]))
+			if !slices.ContainsFunc(ranges, func(r [2]uint64) bool { return k >= r[0] && k < r[1] }) {
+				t.Errorf("keyRanges(%v) misses point %v (key %d)", b, p, k)
+			}
+		}
+	}
+}
+
+// BenchmarkEachPoint reads the points of a z4 tile over the Middle East
+// (nearly the whole table) and a z8 tile over Idlib from 1,000,000
+// incidents, from SQL and from the cache. Building the database takes
+// minutes: set INCIDENTMAP_BENCH_DB to a file path to keep it between runs.
+func BenchmarkEachPoint(b *testing.B) {
+	path := os.Getenv("INCIDENTMAP_BENCH_DB")
+	if path == "" {
+		path = filepath.Join(b.TempDir(), "bench.db")
+	}
+	_, statErr := os.Stat(path)
+	db, err := Open(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	if statErr != nil {
+		bulkIncidents(b, db, 1_000_000, 1)
+	}
+	start := time.Now()
+	mustLoadPointCache(b, db)
+	b.Logf("cache of %d points loaded in %v", len(db.points.cur.recs), time.Since(start))
+	for _, bm := range []struct {
+		name  string
+		bound [4]float64
+		f     geo.IncidentFilter
+	}{
+		// maptile 4/9/6 and 8/154/101, plus 16 px of buffer.
+		{"z4-middle-east", [4]float64{22.1, 21.3, 45.7, 41.6}, geo.IncidentFilter{}},
+		{"z8-idlib", [4]float64{36.55, 35.46, 37.99, 36.63}, geo.IncidentFilter{}},
+		{"z4-middle-east+source", [4]float64{22.1, 21.3, 45.7, 41.6}, geo.IncidentFilter{Sources: []string{"Outlet 03"}}},
+	} {
+		for _, cached := range []bool{false, true} {
+			name := bm.name + map[bool]string{false: "/sql", true: "/cache"}[cached]
+			b.Run(name, func(b *testing.B) {
+				db.points.mu.Lock()
+				cur := db.points.cur
+				if !cached {
+					// A snapshot at an impossible version is never used.
+					db.points.cur = &pointSnapshot{version: -1}
+				}
+				db.points.mu.Unlock()
+				defer func() { db.points.mu.Lock(); db.points.cur = cur; db.points.mu.Unlock() }()
+				if !cached {
+					db.points.building = true // keep refresh from replacing it
+					defer func() { db.points.building = false }()
+				}
+				var times []time.Duration
+				n := 0
+				for b.Loop() {
+					st := time.Now()
+					n = 0
+					if err := db.EachPoint(context.Background(), bm.f, bm.bound, func(geo.PointRow) error { n++; return nil }); err != nil {
+						b.Fatal(err)
+					}
+					times = append(times, time.Since(st))
+				}
+				sort.Slice(times, func(i, j int) bool { return times[i] < times[j] })
+				b.ReportMetric(float64(times[len(times)*95/100].Microseconds())/1000, "p95-ms")
+				b.ReportMetric(float64(n), "points")
+			})
+		}
+	}
+}

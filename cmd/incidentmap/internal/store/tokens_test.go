@@ -1,0 +1,92 @@
+package store
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/incidentmap/incidentmap/geo"
+)
+
+func TestTokens(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpenTokenDB(t)
+	tok, id, err := db.CreateToken(ctx, "field team")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(tok, "imt_") || len(tok) < 40 {
+		t.Fatalf("token %q: want imt_ and 256 bits", tok)
+	}
+	tok2, _, err := db.CreateToken(ctx, "desk")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tok2 == tok {
+		t.Fatal("two tokens are equal")
+	}
+
+	t.Run("only the hash is stored", func(t *testing.T) {
+		var n int
+		if err := db.rdb.QueryRowContext(ctx, `SELECT count(*) FROM api_tokens WHERE hash = ? OR CAST(hash AS TEXT) = ?`, tok, tok).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n != 0 {
+			t.Fatalf("the token itself is stored in %d rows", n)
+		}
+	})
+	for _, tc := range []struct {
+		name, token, wantName string
+		wantOK                bool
+	}{
+		{"valid", tok, "field team", true},
+		{"second", tok2, "desk", true},
+		{"empty", "", "", false},
+		{"one char off", tok[:len(tok)-1] + "x", "", false},
+		{"prefix", tok[:20], "", false},
+		{"sql", "' OR 1=1 --", "", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			name, ok, err := db.CheckToken(ctx, tc.token)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ok != tc.wantOK || name != tc.wantName {
+				t.Fatalf("CheckToken = %q, %v; want %q, %v", name, ok, tc.wantName, tc.wantOK)
+			}
+		})
+	}
+	t.Run("revoke", func(t *testing.T) {
+		if err := db.RevokeToken(ctx, id); err != nil {
+			t.Fatal(err)
+		}
+		if _, ok, _ := db.CheckToken(ctx, tok); ok {
+			t.Fatal("revoked token still accepted")
+		}
+		if _, ok, _ := db.CheckToken(ctx, tok2); !ok {
+			t.Fatal("other token refused after revoking the first")
+		}
+		if err := db.RevokeToken(ctx, id); geo.ErrorCode(err) != geo.ENOTFOUND {
+			t.Fatalf("second revoke: %v, want not_found", err)
+		}
+		list, err := db.ListTokens(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(list) != 2 || !list[0].Revoked || list[1].Revoked || list[0].Name != "field team" {
+			t.Fatalf("ListTokens = %+v", list)
+		}
+	})
+}
+
+// mustOpenTokenDB opens a file database: CheckToken reads through the
+// reader pool, which a file database keeps apart from the writer.
+func mustOpenTokenDB(tb testing.TB) *DB {
+	tb.Helper()
+	db, err := Open(tb.TempDir() + "/tokens.db")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	return db
+}

@@ -1,0 +1,62 @@
+package main
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"sort"
+	"testing"
+	"time"
+
+	"github.com/incidentmap/incidentmap/cmd/incidentmap/internal/server"
+	"github.com/incidentmap/incidentmap/cmd/incidentmap/internal/store"
+)
+
+// BenchmarkIncidentTiles serves incident tiles through the real handler
+// (filters parsed, ETag, points read from the store's cache, clustering,
+// MVT encoding) from the database at INCIDENTMAP_BENCH_DB, e.g. one filled
+// by `incidentmap generate --incidents 1000000`; skipped without it. It
+// reports the 95th percentile per tile (p95-ms) and the tile's size.
+func BenchmarkIncidentTiles(b *testing.B) {
+	path := os.Getenv("INCIDENTMAP_BENCH_DB")
+	if path == "" {
+		b.Skip("set INCIDENTMAP_BENCH_DB to a database with many incidents")
+	}
+	db, err := store.Open(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	start := time.Now()
+	if err := db.WarmPointCache(context.Background()); err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("point cache loaded in %v", time.Since(start))
+	h := (&server.Server{Incidents: db, Versions: db, Points: db}).Handler()
+	for _, tc := range []struct{ name, target string }{
+		{"z4-middle-east", "/tiles/incidents/4/9/6.mvt"},
+		{"z8-idlib", "/tiles/incidents/8/154/100.mvt"},
+		{"z8-idlib-filtered", "/tiles/incidents/8/154/100.mvt?from=2015-01-01&to=2016-12-31&role=all"},
+		{"z12-idlib", "/tiles/incidents/12/2464/1609.mvt"},
+		{"clusters-z6-view", "/api/clusters?z=6&cell=64&bbox=30.5,31.6,44.5,39.7"},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			var times []time.Duration
+			size := 0
+			for b.Loop() {
+				rec := httptest.NewRecorder()
+				st := time.Now()
+				h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, tc.target, nil))
+				times = append(times, time.Since(st))
+				if rec.Code != http.StatusOK {
+					b.Fatalf("status %d: %s", rec.Code, rec.Body)
+				}
+				size = rec.Body.Len()
+			}
+			sort.Slice(times, func(i, j int) bool { return times[i] < times[j] })
+			b.ReportMetric(float64(times[len(times)*95/100].Microseconds())/1000, "p95-ms")
+			b.ReportMetric(float64(size), "bytes")
+		})
+	}
+}

@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# docs/bench/report.sh RESULTS DIR — turns docs/bench.sh's results file
+# (key value lines) and Go benchmark output into docs/performance.md on
+# stdout. Targets are issue 8's.
+set -euo pipefail
+R=$1
+DIR=$2
+get() { awk -v k="$1" '$1 == k { $1 = ""; sub(/^ /, ""); print; exit }' "$R"; }
+# wrkf SIZE NAME MODE FIELD: one figure of a wrk run
+wrkf() { awk -v n="$1" -v q="$2" -v m="$3" -v f="$4" '$1 == "wrk" && $2 == n && $3 == q && $4 == m {
+	for (i = 5; i <= NF; i++) { split($i, kv, "="); if (kv[1] == f) print kv[2] } }' "$R"; }
+sizes=$(awk '$1 == "dbsize" {print $2}' "$R")
+big=$(echo "$sizes" | grep -x 1000000 || echo "$sizes" | tail -1)
+fmt() { awk -v x="$1" 'BEGIN { if (x == "") print "—"; else printf "%s", x }'; }
+verdict() { # value op target
+	awk -v v="$1" -v op="$2" -v t="$3" 'BEGIN {
+		if (v == "") { print "not measured"; exit }
+		ok = (op == ">=") ? v >= t : v <= t
+		r = (op == ">=") ? v / t : t / v
+		if (ok) printf "**met** (%.1f× the target)", r; else printf "**not met** (%.0f%% of the target)", 100 * r }'
+}
+
+cat <<EOF
+# Performance
+
+Issue 8's benchmarks, written by \`make bench\` (\`docs/bench.sh\`, which calls
+\`docs/bench/report.sh\`). Every figure below comes from the run described here; re-run
+\`make bench\` to refresh them. Runs on a busy machine are slower: the load average before and after
+the run is recorded.
+
+## Machine and run
+
+| | |
+|---|---|
+| date (UTC) | $(get date) |
+| CPU | $(get cpu), $(get nproc) cores (nproc) |
+| RAM | $(get ram) |
+| Go | $(get go) |
+| commit | $(get commit) |
+| load average before / after | $(get load_before) / $(get load_after) |
+
+Commands (all from the repository root):
+
+\`\`\`sh
+make bench                       # = make build debs-bench && ./docs/bench.sh
+BENCH_10M=1 make bench           # adds the 10,000,000-incident database (long)
+bin/incidentmap generate --db DB --incidents N --seed 1     # the databases
+bin/incidentmap serve --db DB --addr 127.0.0.1:18931
+wrk -t2 -c16 -d10s --latency -s docs/bench/report.lua  'http://127.0.0.1:18931/QUERY'   # cached
+wrk -t2 -c16 -d10s --latency -s docs/bench/jitter.lua  'http://127.0.0.1:18931/QUERY'   # uncached
+go test -run '^\$' -bench . ./geo ./tiles ./cmd/incidentmap/internal/export ./cmd/incidentmap/internal/store
+\`\`\`
+
+"Cached" repeats one URL, so after the first request the server answers from its response cache
+(encoded pages keyed by data version and normalised query, \`internal/server/cache.go\`) — what a
+popular view, an embed or a polling dashboard costs. "Uncached" (\`jitter.lua\`) moves the bbox's
+east edge by a different 10⁻⁷° on every request, so neither the response cache nor the count cache
+can answer: what a stream of distinct map views costs.
+
+## Targets at $big incidents (wrk -t2 -c16, loopback)
+
+| query | target | measured (cached) | verdict | uncached |
+|---|---|---|---|---|
+EOF
+row() { # name label rps_target p99_target
+	local rps p99 urps up99
+	rps=$(wrkf "$big" "$1" cached rps) p99=$(wrkf "$big" "$1" cached p99_ms)
+	urps=$(wrkf "$big" "$1" uncached rps) up99=$(wrkf "$big" "$1" uncached p99_ms)
+	local v
+	v="$(verdict "$rps" ">=" "$3")"
+	[ -n "$4" ] && v="$v; p99 $(verdict "$p99" "<=" "$4")"
+	local tgt="≥ $3 req/s"
+	[ -n "$4" ] && tgt="$tgt, p99 ≤ $4 ms"
+	echo "| $2 | $tgt | $(fmt "$rps") req/s, p99 $(fmt "$p99") ms | $v | $(fmt "$urps") req/s, p99 $(fmt "$up99") ms |"
+}
+row region '`bbox=36.0,35.5,37.2,36.3&limit=1000`' 250 150
+row filter 'same + `from=2016-01-01&to=2017-12-31&source=Levant Times`' 200 200
+row city 'Idlib city `bbox=36.58,35.89,36.70,35.97&limit=1000`' 400 ""
+for z in z8 z4; do
+	rps=$(wrkf "$big" "tile-$z" cached rps) p95=$(wrkf "$big" "tile-$z" cached p95_ms)
+	echo "| tile $z $( [ $z = z8 ] && echo 'over Idlib (8/154/100)' || echo 'over the Middle East (4/9/6)') | ≥ 100 tiles/s, p95 ≤ 50 ms | $(fmt "$rps") tiles/s, p95 $(fmt "$p95") ms | $(verdict "$rps" ">=" 100); p95 $(verdict "$p95" "<=" 50) | — |"
+done
+read -r ing_n ing_t1 ing_t2 ing_avg ing_stored <<<"$(get ingest)"
+ing_rate=$(awk -v n="$ing_n" -v a="$ing_t1" -v b="$ing_t2" 'BEGIN { d = b - a; if (d > 0) printf "%.0f", (n - 1) * 1000 / d }')
+echo "| ingest of seed-sized reports (~${ing_avg} bytes), geoparsing included | ≥ 500 reports/s | $(fmt "$ing_rate") reports/s | $(verdict "$ing_rate" ">=" 500) | — |"
+st=$(awk -v n="$big" '$1 == "startup" && $2 == n {print $3}' "$R")
+idle=$(awk -v n="$big" '$1 == "idle_rss" && $2 == n {print $3}' "$R")
+peak=$(awk -v n="$big" '$1 == "peak_rss" && $2 == n {print $3}' "$R")
+echo "| start-up to first answer | ≤ 1000 ms | $(fmt "$st") ms | $(verdict "$st" "<=" 1000) | — |"
+echo "| idle RSS | ≤ 150 MB | $(fmt "$idle") MB | $(verdict "$idle" "<=" 150) | — |"
+echo "| peak RSS under the load runs | ≤ 400 MB | $(fmt "$peak") MB | $(verdict "$peak" "<=" 400) | — |"
+read -r ex_n ex_idle ex_peak ex_bytes ex_ms <<<"$(get export)"
+ex_d=$(awk -v a="$ex_idle" -v b="$ex_peak" 'BEGIN { if (b != "") print b - a }')
+echo "| GeoJSON export of all $ex_n (issue 5 item 4): peak RSS above idle | < 100 MB | $(fmt "$ex_d") MB ($(awk -v b="$ex_bytes" 'BEGIN{printf "%.0f", b/1048576}') MB in $(fmt "$ex_ms") ms) | $(verdict "$ex_d" "<=" 100) | — |"
+
+cat <<EOF
+
+Ingest: $(fmt "$ing_stored") generated reports stored (\`incidentmap generate --report-texts\`, then
+\`incidentmap ingest\`); the rate is (N − 1) reports over the difference between ingesting all N and
+ingesting one, so the gazetteer load at start-up is not counted.
+
+## Scale curve
+
+The same queries at every size. "matched" is numberMatched (the whole result), "returned" the page.
+
+| incidents | DB MB | generate (incidents/s) | start-up ms | idle RSS MB | peak RSS MB |
+|---|---|---|---|---|---|
+EOF
+for n in $sizes; do
+	g=$(awk -v n="$n" '$1 == "generate" && $2 == n {print $3}' "$R")
+	echo "| $n | $(awk -v n="$n" '$1 == "dbsize" && $2 == n {print $3}' "$R") | $(fmt "$g") | $(awk -v n="$n" '$1 == "startup" && $2 == n {print $3}' "$R") | $(awk -v n="$n" '$1 == "idle_rss" && $2 == n {print $3}' "$R") | $(awk -v n="$n" '$1 == "peak_rss" && $2 == n {print $3}' "$R") |"
+done
+echo
+echo "| query | incidents | matched | returned | cached req/s | cached p99 ms | uncached req/s | uncached p50 ms | uncached p99 ms |"
+echo "|---|---|---|---|---|---|---|---|---|"
+for q in region filter city small; do
+	for n in $sizes; do
+		read -r m ret <<<"$(awk -v n="$n" -v q="$q" '$1 == "matched" && $2 == n && $3 == q {print $4, $5}' "$R")"
+		echo "| $q | $n | $(fmt "$m") | $(fmt "$ret") | $(fmt "$(wrkf "$n" "$q" cached rps)") | $(fmt "$(wrkf "$n" "$q" cached p99_ms)") | $(fmt "$(wrkf "$n" "$q" uncached rps)") | $(fmt "$(wrkf "$n" "$q" uncached p50_ms)") | $(fmt "$(wrkf "$n" "$q" uncached p99_ms)") |"
+	done
+done
+echo
+echo "| tile | incidents | status | bytes | tiles/s | p50 ms | p95 ms |"
+echo "|---|---|---|---|---|---|---|"
+for z in z8 z4; do
+	for n in $sizes; do
+		read -r code size <<<"$(awk -v n="$n" -v z="$z" '$1 == "tilesize" && $2 == n && $3 == z {print $4, $5}' "$R")"
+		echo "| $z | $n | $(fmt "$code") | $(fmt "$size") | $(fmt "$(wrkf "$n" "tile-$z" cached rps)") | $(fmt "$(wrkf "$n" "tile-$z" cached p50_ms)") | $(fmt "$(wrkf "$n" "tile-$z" cached p95_ms)") |"
+	done
+done
+cat <<EOF
+
+Queries: region \`bbox=36.0,35.5,37.2,36.3&limit=1000\`; filter adds \`from=2016-01-01&to=2017-12-31&source=Levant%20Times\`;
+city \`bbox=36.58,35.89,36.70,35.97&limit=1000\`; small \`bbox=44.30,33.25,44.45,33.40&limit=1000\` (Baghdad, few incidents).
+
+## Go benchmarks
+
+\`\`\`
+$(grep -E '^(Benchmark|ok|FAIL|---)' "$DIR/gobench.txt" || echo "(none: see $DIR/gobench.txt)")
+\`\`\`
+EOF
+if [ -f "$(dirname "$0")/notes.md" ]; then
+	echo
+	cat "$(dirname "$0")/notes.md"
+fi

@@ -1,0 +1,155 @@
+package geo
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/geoparse")
+
+// goldenJSON renders toponyms as GeoJSON without the fields that move with
+// every tuning of the scores (confidence, candidates).
+func goldenJSON(tb testing.TB, ts []Toponym) []byte {
+	tb.Helper()
+	fc := geojson.NewFeatureCollection()
+	for _, t := range ts {
+		f := geojson.NewFeature(orb.Point{t.Lon, t.Lat})
+		f.Properties = geojson.Properties{"text": t.Text, "start": t.Start, "end": t.End, "name": t.Name,
+			"geonameid": t.GeonameID, "country": t.CountryCode, "role": t.Role, "adjectival": t.Adjectival,
+			"resolved": t.Resolved, "precision": t.Precision, "needs_review": t.NeedsReview, "sentence": t.Sentence}
+		fc.Append(f)
+	}
+	b, err := json.MarshalIndent(fc, "", " ")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return append(b, '\n')
+}
+
+// TestGeoparseGolden parses our own test reports (one per rule of issue 3)
+// and compares with the golden GeoJSON; go test ./geo -update rewrites it.
+// Each case also pins the rule it is about, so a golden update cannot
+// silently accept a regression.
+func TestGeoparseGolden(t *testing.T) {
+	p := NewGeoparser(mustDefaultGazetteer(t))
+	type want struct {
+		text string
+		role Role   // "" = must not be found
+		cc   string // country, when found
+	}
+	cases := map[string][]want{
+		"arabic_variants": {
+			{"Maarat al-Numan", RoleIncident, "SY"}, {"Saraqib", RoleIncident, "SY"}, {"Idlib", RoleIncident, "SY"},
+			{"Ma'arrat an-Nu'man", RoleIncident, "SY"}, {"Hama", RoleIncident, "SY"}, {"Abou ed Douhour", RoleIncident, "SY"},
+			{"Tuesday", "", ""},
+		},
+		"organisations": {
+			{"Turkestan", "", ""}, {"Sham", "", ""}, {"Nusra", "", ""}, {"Omar", "", ""}, {"Hassan", "", ""},
+			{"Monday", "", ""}, {"March", "", ""}, {"Syrian", RoleMention, "SY"},
+		},
+		"metonyms": {
+			{"Ankara", RoleMention, "TR"}, {"Moscow", RoleMention, "RU"}, {"Geneva", RoleMention, "CH"},
+			{"Turkish", RoleMention, "TR"}, {"Aleppo", RoleIncident, "SY"},
+		},
+		"us_local": {
+			{"GAINESVILLE", RoleIncident, "US"}, {"Ga.", RoleIncident, "US"}, {"Oakwood", RoleIncident, "US"},
+			{"Hall County", RoleIncident, "US"}, {"U.S.", RoleMention, "US"}, {"Dahlonega", RoleIncident, "US"},
+			{"John", "", ""}, {"Jesse", "", ""}, {"Gainesville", RoleMention, "US"}, {"Georgia", RoleMention, "US"},
+		},
+		"unresolved": {
+			{"Tell Nuwaysa", RoleIncident, "SY"}, {"Kafr Sijnah", RoleIncident, "SY"}, {"Maarat al-Numan", RoleIncident, "SY"},
+		},
+	}
+	for name, wants := range cases {
+		t.Run(name, func(t *testing.T) {
+			src := filepath.Join("testdata", "geoparse", name+".txt")
+			text, err := os.ReadFile(src)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ts := p.Parse(string(text))
+			got := byText(ts)
+			for _, w := range wants {
+				found := got[w.text]
+				if w.role == "" {
+					for _, tp := range ts {
+						if strings.Contains(tp.Text, w.text) {
+							t.Errorf("%q found as %q (%s), want nothing", w.text, tp.Text, tp.Name)
+						}
+					}
+					continue
+				}
+				if len(found) == 0 {
+					t.Errorf("%q not found", w.text)
+				}
+				for _, tp := range found {
+					if tp.Role != w.role || tp.CountryCode != w.cc {
+						t.Errorf("%q: role %s country %s, want %s in %s", w.text, tp.Role, tp.CountryCode, w.role, w.cc)
+					}
+				}
+			}
+			golden := strings.TrimSuffix(src, ".txt") + ".golden.geojson"
+			b := goldenJSON(t, ts)
+			if *update {
+				if err := os.WriteFile(golden, b, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run go test ./geo -update)", err)
+			}
+			if !bytes.Equal(b, want) {
+				t.Errorf("%s differs from the parse (run go test ./geo -run Golden -update and review the diff):\n%s", golden, b)
+			}
+		})
+	}
+}
+
+func TestParseOffsetsAndOrder(t *testing.T) {
+	p := NewGeoparser(mustDefaultGazetteer(t))
+	text := "«Ḥalab» — shelling in Aleppo’s east and Idlib. Then Homs."
+	rs := []rune(text)
+	ts := p.Parse(text)
+	sentences := SplitSentences(text)
+	for i, tp := range ts {
+		if string(rs[tp.Start:tp.End]) != tp.Text {
+			t.Errorf("runes[%d:%d]=%q, want %q", tp.Start, tp.End, string(rs[tp.Start:tp.End]), tp.Text)
+		}
+		if i > 0 && ts[i-1].Start > tp.Start {
+			t.Errorf("toponyms not sorted by Start")
+		}
+		s := sentences[tp.Sentence]
+		if tp.Start < s.Start || tp.End > s.End {
+			t.Errorf("%q in sentence %d [%d,%d), want inside it", tp.Text, tp.Sentence, s.Start, s.End)
+		}
+	}
+	if got := byText(ts); len(got["Aleppo"]) != 1 || len(got["Homs"]) != 1 {
+		t.Errorf("got %v, want Aleppo (possessive stripped) and Homs", got)
+	}
+}
+
+// BenchmarkParse measures geoparsing of a news-length report with the
+// default gazetteer loaded (target ≥ 1,000 reports/s on one core).
+func BenchmarkParse(b *testing.B) {
+	p := NewGeoparser(mustDefaultGazetteer(b))
+	text, err := os.ReadFile(filepath.Join("testdata", "geoparse", "us_local.txt"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	more, _ := os.ReadFile(filepath.Join("testdata", "geoparse", "organisations.txt"))
+	doc := strings.Repeat(string(text)+string(more), 2) // ~300 words, a typical report
+	b.SetBytes(int64(len(doc)))
+	for b.Loop() {
+		p.Parse(doc)
+	}
+}
