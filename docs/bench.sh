@@ -52,12 +52,6 @@ rec "go $(go version | awk '{print $3}')"
 rec "commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet 2>/dev/null || echo ' (with local changes)')"
 rec "load_before $(cut -d' ' -f1-3 /proc/loadavg)"
 
-# --- Go benchmarks -----------------------------------------------------------
-log "Go benchmarks"
-go test -run '^$' -bench . -benchtime "${BENCH_GOTIME:-2s}" \
-	./geo ./tiles ./cmd/incidentmap/internal/export ./cmd/incidentmap/internal/store \
-	>"$DIR/gobench.txt" 2>&1 || log "some Go benchmarks failed: see $DIR/gobench.txt"
-
 # --- databases -------------------------------------------------------------
 # One base database with the default gazetteer, copied for every size, so
 # the gazetteer is imported once.
@@ -73,11 +67,19 @@ for n in $SIZES; do
 		"$BIN" generate --db "$db.tmp" --incidents "$n" --seed 1 | tee "$DIR/generate-$n.txt"
 		rm -f "$db.tmp-wal" "$db.tmp-shm"
 		mv "$db.tmp" "$db"
-		rate=$(grep -o '([0-9]* incidents/s)' "$DIR/generate-$n.txt" | tr -dc 0-9)
-		rec "generate $n $rate"
 	fi
+	rec "generate $n $(grep -o '([0-9]* incidents/s)' "$DIR/generate-$n.txt" 2>/dev/null | tr -dc 0-9)"
 	rec "dbsize $n $(du -m "$db" | cut -f1)"
 done
+
+# --- Go benchmarks -----------------------------------------------------------
+# The store's BenchmarkFindIncidentsDB runs on the largest generated
+# database (1M when present).
+log "Go benchmarks"
+INCIDENTMAP_BENCH_DB=$DIR/gen-$(echo "$SIZES" | tr ' ' '\n' | grep -x 1000000 || echo "$SIZES" | awk '{print $NF}').db \
+	go test -run '^$' -bench . -benchtime "${BENCH_GOTIME:-2s}" \
+	./geo ./tiles ./cmd/incidentmap/internal/export ./cmd/incidentmap/internal/store \
+	>"$DIR/gobench.txt" 2>&1 || log "some Go benchmarks failed: see $DIR/gobench.txt"
 
 # --- server helpers ------------------------------------------------------------
 PID=
@@ -131,6 +133,9 @@ for n in $SIZES; do
 		rec "wrk $n tile-$name cached $(run_wrk "$n-tile-$name" "$url")"
 	done
 	rec "peak_rss $n $(rss "$PID" VmHWM)"
+	# RssFile counts SQLite's memory-mapped database pages once per
+	# connection mapping them; RssAnon is the process's own memory.
+	rec "rss_split $n $(rss "$PID" RssAnon) $(rss "$PID" RssFile)"
 	stop_server
 done
 

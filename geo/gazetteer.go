@@ -20,10 +20,11 @@ import (
 // and, for Latin-script names, its LooseKey. Alternate names that are codes
 // rather than names are not indexed: GeoNames lists IATA codes such as "THE"
 // among alternate names, and all-capital alternate names of ordinary places
-// are almost always such codes. Curated places (countries, regions) keep
-// their capitalised abbreviations ("UK", "UAE"), flagged as acronyms: an
-// acronym matches only text written in capitals, and text in capitals
-// matches only acronyms.
+// are almost always such codes. Curated places (countries, regions,
+// admin-1 areas) keep their capitalised abbreviations ("UK", "UAE", "NSW"),
+// flagged as acronyms: an acronym matches only text written in capitals,
+// and text in capitals matches only acronyms (or, from five letters, names
+// set in capitals: "BEIRUT").
 type Gazetteer struct {
 	places   []Place
 	strict   nameIndex
@@ -49,13 +50,28 @@ type posting struct {
 	flags uint8
 }
 
+// sort orders the postings by hash with an LSD radix sort: stable, so
+// postings of one hash stay in place order, and several times faster than
+// a comparison sort on two million postings.
 func (x *nameIndex) sort() {
-	slices.SortFunc(x.postings, func(a, b posting) int {
-		if c := cmp.Compare(a.hash, b.hash); c != 0 {
-			return c
+	a := x.postings
+	b := make([]posting, len(a))
+	for shift := uint(0); shift < 64; shift += 8 {
+		var count [257]int
+		for _, p := range a {
+			count[(p.hash>>shift)&0xff+1]++
 		}
-		return cmp.Compare(a.place, b.place)
-	})
+		for i := 1; i < 257; i++ {
+			count[i] += count[i-1]
+		}
+		for _, p := range a {
+			d := (p.hash >> shift) & 0xff
+			b[count[d]] = p
+			count[d]++
+		}
+		a, b = b, a
+	}
+	x.postings = a // eight passes: a is the original array again
 }
 
 // find returns the postings of hash h.
@@ -104,6 +120,7 @@ func (b *GazetteerBuilder) Add(p *Place) { b.places = append(b.places, *p) }
 // dropped if they contain none. The builder must not be used afterwards.
 func (b *GazetteerBuilder) Build() *Gazetteer {
 	places := dedupe(b.places)
+	places = preferGeoNamesAdmin1(places)
 	places = placeAdminAreas(places)
 	g := &Gazetteer{
 		places:   places,
@@ -183,7 +200,7 @@ func (sh *indexShard) index(seed maphash.Seed, places []Place, lo, hi int) {
 	for i := lo; i < hi; i++ {
 		p := &places[i]
 		seen = seen[:0]
-		curated := p.GeonameID >= SyntheticCountryBase || p.FeatureCode == "PCLI"
+		curated := p.GeonameID >= SyntheticCountryBase || p.FeatureCode == "PCLI" || p.FeatureCode == "ADM1"
 		seen = sh.add(seed, int32(i), p.Name, 0, seen, curated)
 		if p.ASCIIName != p.Name {
 			seen = sh.add(seed, int32(i), p.ASCIIName, 0, seen, curated)
@@ -381,21 +398,22 @@ func dedupe(ps []Place) []Place {
 // placeAdminAreas gives admin areas that lack coordinates the centre of
 // the populated places inside them, and drops those that contain none.
 func placeAdminAreas(ps []Place) []Place {
-	need := map[string][]float64{}
+	need := map[adminArea][]float64{}
 	for _, p := range ps {
 		if (p.FeatureCode == "ADM1" || p.FeatureCode == "ADM2") && p.Lat == 0 && p.Lon == 0 {
-			need[adminKey(p.FeatureCode, p.CountryCode, p.Admin1Code, p.Admin2Code)] = nil
+			need[areaOf(p.FeatureCode, &p)] = nil
 		}
 	}
 	if len(need) == 0 {
 		return ps
 	}
-	lats, lons := map[string][]float64{}, map[string][]float64{}
-	for _, p := range ps {
+	lats, lons := map[adminArea][]float64{}, map[adminArea][]float64{}
+	for i := range ps {
+		p := &ps[i]
 		if p.FeatureClass != "P" {
 			continue
 		}
-		for _, k := range []string{adminKey("ADM1", p.CountryCode, p.Admin1Code, ""), adminKey("ADM2", p.CountryCode, p.Admin1Code, p.Admin2Code)} {
+		for _, k := range [2]adminArea{areaOf("ADM1", p), areaOf("ADM2", p)} {
 			if _, ok := need[k]; ok {
 				lats[k] = append(lats[k], p.Lat)
 				lons[k] = append(lons[k], p.Lon)
@@ -405,7 +423,7 @@ func placeAdminAreas(ps []Place) []Place {
 	out := ps[:0]
 	for _, p := range ps {
 		if (p.FeatureCode == "ADM1" || p.FeatureCode == "ADM2") && p.Lat == 0 && p.Lon == 0 {
-			k := adminKey(p.FeatureCode, p.CountryCode, p.Admin1Code, p.Admin2Code)
+			k := areaOf(p.FeatureCode, &p)
 			if len(lats[k]) == 0 {
 				continue
 			}
@@ -416,11 +434,17 @@ func placeAdminAreas(ps []Place) []Place {
 	return out
 }
 
-func adminKey(code, cc, a1, a2 string) string {
+// adminArea identifies an admin-1 or admin-2 area.
+type adminArea struct {
+	adm2       bool
+	cc, a1, a2 string
+}
+
+func areaOf(code string, p *Place) adminArea {
 	if code == "ADM2" {
-		return cc + "." + a1 + "." + a2
+		return adminArea{true, p.CountryCode, p.Admin1Code, p.Admin2Code}
 	}
-	return cc + "." + a1
+	return adminArea{false, p.CountryCode, p.Admin1Code, ""}
 }
 
 // midRange returns the middle of the range of xs without its outer 2 %
@@ -431,4 +455,41 @@ func midRange(xs []float64) float64 {
 	sort.Float64s(xs)
 	cut := len(xs) * 2 / 100
 	return (xs[cut] + xs[len(xs)-1-cut]) / 2
+}
+
+// preferGeoNamesAdmin1 drops a derived admin-1 area (synthetic id) when a
+// GeoNames one with the same code was imported (admin1CodesASCII.txt),
+// keeping the derived names ("NSW", the CLDR name) as alternate names of
+// the GeoNames area.
+func preferGeoNamesAdmin1(ps []Place) []Place {
+	real := map[string]int{}
+	for i, p := range ps {
+		if p.FeatureCode == "ADM1" && p.GeonameID < SyntheticCountryBase {
+			real[p.CountryCode+"."+p.Admin1Code] = i
+		}
+	}
+	if len(real) == 0 {
+		return ps
+	}
+	extra := map[int][]string{}
+	drop := map[int]bool{}
+	for i, p := range ps {
+		if p.FeatureCode == "ADM1" && p.GeonameID >= SyntheticAdmin1Base && p.GeonameID < SyntheticCountyBase {
+			if r, ok := real[p.CountryCode+"."+p.Admin1Code]; ok {
+				extra[r] = append(append(extra[r], p.Name), p.AltNames...)
+				drop[i] = true
+			}
+		}
+	}
+	out := make([]Place, 0, len(ps)-len(drop))
+	for i, p := range ps {
+		if drop[i] {
+			continue
+		}
+		if e := extra[i]; len(e) > 0 {
+			p.AltNames = append(append([]string(nil), p.AltNames...), e...)
+		}
+		out = append(out, p)
+	}
+	return out
 }

@@ -127,9 +127,6 @@ func (p *Geoparser) recognize(toks []token) []mention {
 func runEnd(toks []token, a int) int {
 	b := a + 1
 	for b < len(toks) {
-		if toks[b-1].poss {
-			break // "Canada's Food Inspection Agency": the name ends at 's
-		}
 		t := toks[b]
 		initial := t.gapBefore == '.' && len(toks[b-1].text) == 1 && toks[b-1].cap // "Thomas J. Bell"
 		if t.gapBefore != ' ' && t.gapBefore != '-' && !initial {
@@ -225,8 +222,9 @@ func (p *Geoparser) recognizeRun(toks []token, a, b int, out []mention, people m
 		}
 		// Two names side by side with nothing between them ("Keith
 		// Warden", "Lincoln Moore") are a person's name.
-		adjacent := x > 0 && found[x-1].j == m.i && found[x-1].kind == kindPlace && toks[m.i].gapBefore != '\n' ||
-			x+1 < len(found) && found[x+1].i == m.j && found[x+1].kind == kindPlace && toks[m.j].gapBefore != '\n'
+		adjacent := x > 0 && found[x-1].j == m.i && found[x-1].kind == kindPlace && toks[m.i].gapBefore != '\n' && !toks[m.i-1].poss ||
+			x+1 < len(found) && found[x+1].i == m.j && found[x+1].kind == kindPlace && toks[m.j].gapBefore != '\n' && !toks[m.j-1].poss
+
 		keep, org := classifyContext(toks, a, b, m, covered)
 		personBefore := m.i > a && !covered(m.i-1) && wordClass(toks[m.i-1]) != wordOrg
 		if adjacent && !isArea(m.matches) {
@@ -269,15 +267,19 @@ func wordClass(t token) int {
 // classifyContext decides from the uncovered words of its run whether a
 // match is a place (keep) and whether it sits in an organisation's name.
 func classifyContext(toks []token, a, b int, m mention, covered func(int) bool) (keep, org bool) {
-	// a disease named after a place ("Marburg virus", "West Nile fever")
-	if m.j < len(toks) && toks[m.j].gapBefore == ' ' && diseaseWords[toks[m.j].lower] {
+	// a disease named after a place ("Marburg virus", "Marburg haemorrhagic
+	// fever", "West Nile fever")
+	if isDisease(toks, m.j) {
 		return false, false
 	}
+	// "Canada's Food Inspection Agency", "Gainesville's Smith Park": a name
+	// ending in 's owns what follows, which says nothing about it.
+	owner := toks[m.j-1].poss
 	// words after the match
-	if m.j+1 < b && !covered(m.j) && !toks[m.j].cap && articles[toks[m.j].lower] {
+	if !owner && m.j+1 < b && !covered(m.j) && !toks[m.j].cap && articles[toks[m.j].lower] {
 		return false, false // "Naji al-Mustafa": the match is the start of a longer name
 	}
-	if m.j < b && !covered(m.j) {
+	if !owner && m.j < b && !covered(m.j) {
 		switch wordClass(toks[m.j]) {
 		case wordOrg:
 			org = true
@@ -350,7 +352,11 @@ func (p *Geoparser) longestMatch(toks []token, i, b int) (mention, bool) {
 		}
 		keys := make([]string, 0, n)
 		for k := i; k < j; k++ {
-			keys = append(keys, toks[k].key)
+			if toks[k].poss && k < j-1 {
+				keys = append(keys, toks[k].key+"s") // "People's Republic of China"
+			} else {
+				keys = append(keys, toks[k].key)
+			}
 		}
 		key := strings.Join(keys, " ")
 		// Words in capitals are acronyms ("UK"), unless long enough to be
@@ -370,6 +376,9 @@ func (p *Geoparser) longestMatch(toks []token, i, b int) (mention, bool) {
 			m := mention{i: i, j: j, kind: kindUnknown, override: &ov[0]}
 			return p.withArea(toks, m, b), true
 		}
+		if notPlaceNames[key] {
+			continue
+		}
 		ms := filterCase(p.g.LookupKey(key, false), allCaps)
 		if len(ms) == 0 && (n >= 2 || hasApostrophe(toks[i].text)) && !allCaps {
 			ms = filterCase(p.g.LookupKey(LooseFromStrict(key), true), false)
@@ -384,6 +393,9 @@ func (p *Geoparser) longestMatch(toks []token, i, b int) (mention, bool) {
 		}
 		if len(ms) == 0 {
 			continue
+		}
+		if n >= 2 && toks[j-1].lower == "city" && j < len(toks) && orgWords[toks[j].lower] && sharesPlace(ms, p.g.LookupKey(strings.Join(keys[:n-1], " "), false)) {
+			continue // "Dublin City Council": the council is the city's, the place is Dublin
 		}
 		m := mention{i: i, j: j, kind: kindPlace, matches: ms}
 		return p.withArea(toks, m, b), true
@@ -560,7 +572,7 @@ func (p *Geoparser) stateAbbreviation(toks []token, i int) (mention, bool) {
 func isArea(ms []Match) bool {
 	for _, m := range ms {
 		switch m.Place.FeatureCode {
-		case "PCLI", "CONT", "RGN", "ADM1":
+		case "PCLI", "CONT", "RGN", "ADM1", "ADM2":
 			return !personLike[strings.ToLower(m.Place.Name)]
 		}
 	}
@@ -603,4 +615,34 @@ func onlyAlt(ms []Match) bool {
 		}
 	}
 	return true
+}
+
+// sharesPlace reports whether two match lists name a common place.
+func sharesPlace(a, b []Match) bool {
+	for _, x := range a {
+		for _, y := range b {
+			if x.Place == y.Place {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// isDisease reports whether the words from k make the name before them a
+// disease's: "virus", "fever" right after it, or one word later ("Marburg
+// haemorrhagic fever", "Reston ebolavirus").
+func isDisease(toks []token, k int) bool {
+	if k >= len(toks) || toks[k].gapBefore != ' ' {
+		return false
+	}
+	w := toks[k].lower
+	if diseaseWords[w] || strings.HasSuffix(w, "virus") {
+		return true
+	}
+	if k+1 < len(toks) && toks[k+1].gapBefore == ' ' {
+		w = toks[k+1].lower
+		return w == "virus" || w == "fever" || strings.HasSuffix(w, "virus")
+	}
+	return false
 }

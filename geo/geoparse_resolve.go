@@ -34,7 +34,13 @@ func featureWeight(code string) float64 {
 
 // prior scores a candidate without context.
 func prior(m Match) float64 {
-	s := featureWeight(m.Place.FeatureCode) + 0.35*math.Log10(float64(m.Place.Population)+1)
+	s := featureWeight(m.Place.FeatureCode)
+	if m.Place.FeatureCode != "PCLI" {
+		// Countries' weight already says how often news names them; their
+		// population (present only after a countryInfo import) must not
+		// change rankings.
+		s += 0.35 * math.Log10(float64(m.Place.Population)+1)
+	}
 	if m.Alt && m.Place.GeonameID < SyntheticCountryBase && m.Place.FeatureCode != "PCLI" {
 		s -= 1.2
 	}

@@ -88,10 +88,11 @@ func (p *Geoparser) resolvePlace(t *Toponym, toks []token, m mention, c *docCont
 	}
 	ranked := p.rank(toks, m, c, p.cue(toks, m))
 	if m.org || articlePrefixed(toks, m) || ranked[0].m.Loose {
-		// Doubtful names count only as places of the report's world.
+		// Doubtful names count only as places of the report's world (a
+		// country, named outright, always belongs to it).
 		world := ranked[:0:0]
 		for _, r := range ranked {
-			if inWorld(r.m.Place, c) {
+			if inWorld(r.m.Place, c) || r.m.Place.FeatureCode == "PCLI" && !r.m.Loose {
 				world = append(world, r)
 			}
 		}

@@ -153,3 +153,18 @@ func BenchmarkParse(b *testing.B) {
 		p.Parse(doc)
 	}
 }
+
+func TestParseOddInputs(t *testing.T) {
+	p := NewGeoparser(mustDefaultGazetteer(t))
+	inputs := []string{"", " ", "\n\n", "'s", "-", "U.S.", "U.S", "A.", "Ga.", "St.", "Abu", "Abu al-", "al-Duhur",
+		"In.", "$US", "US$", "Idlib's", "’’’", "ÉÈ", "Tell", "X, Ga.", "Paris, Texas, U.S.A.", strings.Repeat("Aleppo ", 50)}
+	for _, in := range inputs {
+		ts := p.Parse(in)
+		rs := []rune(in)
+		for _, tp := range ts {
+			if tp.Start < 0 || tp.End > len(rs) || tp.Start >= tp.End || string(rs[tp.Start:tp.End]) != tp.Text {
+				t.Errorf("Parse(%q): bad span %+v", in, tp)
+			}
+		}
+	}
+}

@@ -63,7 +63,7 @@ var notPlaces = set(
 	"cherry", "orange", "lemon", "apple", "banana", "pepper", "sugar", "honey", "candy",
 	"white", "black", "red", "green", "blue", "brown", "gray", "grey", "pink", "golden",
 	"obama", "bush", "clinton", "trump", "putin", "assad",
-	"hamas", "hezbollah", "hizbollah", "taliban", "fatah", "nato", "qaeda", "isis", "isil", "opec",
+	"xinhua", "interfax", "reuters", "hamas", "hezbollah", "hizbollah", "taliban", "fatah", "nato", "qaeda", "isis", "isil", "opec",
 	"section", "much", "nov", "area", "border", "chamber", "liberal", "marines", "marine", "none",
 	"still", "over", "any", "academy", "superior", "metro", "arab", "arabs", "county", "parish",
 	"white", "house", "senate", "capitol", "pentagon", "kremlin", "congress", "parliament",
@@ -115,6 +115,7 @@ var orgWords = set(
 	"marathon", "open", "cup", "games", "festival", "fair", "show", "expo", "symposium",
 	"reconciliation", "observatory", "office", "agency", "authority", "service", "services", "bureau",
 	"administration", "assembly", "parliament", "senate", "cabinet", "embassy", "consulate",
+	"village", "villages", "camp", "camps", "refugee", "children's", "sos", "charity", "aid", "relief",
 	"red", "crescent", "cross", "democratic", "republican", "liberation", "islamic", "arab",
 )
 
@@ -178,3 +179,7 @@ var usStates = map[string]string{
 
 // diseaseWords after a place name make it the name of a disease.
 var diseaseWords = set("virus", "viruses", "fever", "flu", "disease", "syndrome", "encephalitis", "strain")
+
+// notPlaceNames are multi-word names of institutions that a gazetteer also
+// lists as some village (strict keys).
+var notPlaceNames = set("white house", "red cross", "red crescent", "capitol hill police", "wall street journal")

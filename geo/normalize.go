@@ -140,25 +140,32 @@ func LooseFromStrict(strict string) string {
 	if strict == "" {
 		return ""
 	}
-	words := strings.Fields(strict)
-	out := make([]string, 0, len(words))
-	for i, w := range words {
-		if articles[w] && i+1 < len(words) {
+	buf := make([]byte, 0, len(strict))
+	for rest := strict; rest != ""; {
+		w, r, more := strings.Cut(rest, " ")
+		rest = r
+		if w == "" {
 			continue
 		}
-		// "al" glued to the next word ("alduhur") is left alone: too many
-		// real names start with those letters.
-		out = append(out, looseWord(w))
+		// The article goes when a word follows; "al" glued to the next
+		// word ("alduhur") is left alone: too many real names start so.
+		if more && articles[w] {
+			continue
+		}
+		if len(buf) > 0 {
+			buf = append(buf, ' ')
+		}
+		buf = appendLooseWord(buf, w)
 	}
-	return strings.Join(out, " ")
+	return string(buf)
 }
 
-// looseWord folds one word of a strict key.
-func looseWord(w string) string {
+// appendLooseWord appends the loose form of one word of a strict key.
+func appendLooseWord(buf []byte, w string) []byte {
 	if w == "abou" || w == "abo" {
-		return "abu"
+		return append(buf, "abu"...)
 	}
-	b := make([]byte, 0, len(w))
+	start := len(buf)
 	for i := 0; i < len(w); i++ {
 		c := w[i]
 		var next byte
@@ -167,8 +174,7 @@ func looseWord(w string) string {
 		}
 		switch {
 		case (c == 'd' || c == 't' || c == 'k' || c == 'g') && next == 'h':
-			// dh→d, th→t, kh→k, gh→g
-			i++
+			i++ // dh→d, th→t, kh→k, gh→g
 		case c == 'o' && next == 'u':
 			c = 'u'
 			i++
@@ -182,17 +188,15 @@ func looseWord(w string) string {
 			c = 'k'
 		case c == 'y':
 			c = 'i'
-		case c == 'w' && next == 'a' && i > 0:
-			// leave w: "Hawa" vs "Haua" is not a common variant
 		}
-		if len(b) > 0 && b[len(b)-1] == c {
+		if len(buf) > start && buf[len(buf)-1] == c {
 			continue // doubled letters
 		}
-		b = append(b, c)
+		buf = append(buf, c)
 	}
 	// trailing h after a vowel: Sharjah/Sharja, Hamah/Hama
-	if n := len(b); n > 2 && b[n-1] == 'h' && strings.IndexByte("aeiou", b[n-2]) >= 0 {
-		b = b[:n-1]
+	if n := len(buf); n-start > 2 && buf[n-1] == 'h' && strings.IndexByte("aeiou", buf[n-2]) >= 0 {
+		buf = buf[:n-1]
 	}
-	return string(b)
+	return buf
 }

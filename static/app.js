@@ -120,6 +120,32 @@ const base = addBaseLayers(map, {
   },
 });
 
+// An embed carries a "data as of" stamp and a link back to the full map
+// with the same view and filters, so a reader of a report can check it.
+if (embed) {
+  const stamp = L.control({ position: 'bottomleft' });
+  stamp.onAdd = () => {
+    const box = document.createElement('div');
+    box.className = 'embed-stamp';
+    const asOf = document.createElement('span');
+    asOf.id = 'embed-asof';
+    asOf.textContent = 'Data as of …';
+    const link = document.createElement('a');
+    link.id = 'embed-full';
+    link.target = '_blank';
+    link.rel = 'noopener';
+    link.textContent = 'Open the full map';
+    link.href = `/${location.search}`;
+    box.append(asOf, ' · ', link);
+    return box;
+  };
+  stamp.addTo(map);
+  fetch('/api/version').then((r) => r.json()).then((v) => {
+    const when = v.updated ? `${v.updated.slice(0, 16).replace('T', ' ')} UTC` : 'no data yet';
+    document.getElementById('embed-asof').textContent = `Data as of ${when}`;
+  }).catch(() => {});
+}
+
 const circleRenderer = L.canvas({ padding: 0.3 });
 const circles = L.featureGroup().addTo(map);
 const clusters = L.markerClusterGroup({
@@ -604,6 +630,11 @@ function syncControls() {
 }
 
 function updateLinks() {
+  const full = document.getElementById('embed-full');
+  if (full) {
+    const qs = pageParams(state).toString();
+    full.href = `/${qs ? `?${qs}` : ''}`;
+  }
   const q = apiParams(state).toString();
   for (const fmt of ['geojson', 'csv', 'kml']) $(`export-${fmt}`).href = `/api/export?format=${fmt}${q ? `&${q}` : ''}`;
   $('export-api').href = `/api/incidents${q ? `?${q}` : ''}`;

@@ -27,7 +27,9 @@ func runGenerate(ctx context.Context, args []string, stdin io.Reader, stdout, st
 	dbPath := fs.String("db", "incidentmap.db", "SQLite database `path` (created if missing)")
 	n := fs.Int("incidents", 0, "how many incidents to generate")
 	seed := fs.Uint64("seed", 1, "random `seed`")
-	batch := fs.Int("batch", 20_000, "incidents per transaction")
+	batch := fs.Int("batch", 20_000, "incidents per transaction (without --offline)")
+	offline := fs.Bool("offline", false, "load in one transaction that drops the incident indexes and rebuilds them at the end\n"+
+		"(all or nothing; only for a database nobody is serving)")
 	texts := fs.Int("report-texts", 0, "write this many report text files to --out instead")
 	out := fs.String("out", "", "`dir` for --report-texts")
 	assets := fs.String("assets", defaultAssetsDir(), "`dir` holding the npm datasets (default gazetteer)")
@@ -69,7 +71,7 @@ func runGenerate(ctx context.Context, args []string, stdin io.Reader, stdout, st
 		defer pprof.StopCPUProfile()
 	}
 	start := time.Now()
-	st, err := a.DB.BulkLoad(ctx, g.reports(*n), store.BulkOptions{BatchIncidents: *batch})
+	st, err := a.DB.BulkLoad(ctx, g.reports(*n), store.BulkOptions{BatchIncidents: *batch, Offline: *offline})
 	took := time.Since(start)
 	if err != nil {
 		return fmt.Errorf("generate: after %d incidents: %w", st.Incidents, err)

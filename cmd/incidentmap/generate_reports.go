@@ -157,14 +157,14 @@ func genSentence(rng *rand.Rand, townName string, d time.Time) sentence {
 	return s
 }
 
-// genReportText writes a seed-sized report (about 2 KB, ten sentences)
+// genReportText writes a seed-sized report (about 2 KB, twelve sentences)
 // about events on and before day d, in the seed text format read by
 // geo.ParseReport. It is the input of the ingest benchmark; n makes the
 // text (and so its hash) unique.
 func genReportText(rng *rand.Rand, towns townPicker, d time.Time, n int) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, " date %s\n\n", d.Format("2006-01-02"))
-	for i := range 10 {
+	for i := range 12 {
 		if i > 0 && i%3 == 0 {
 			b.WriteString("\n\n")
 		} else if i > 0 {

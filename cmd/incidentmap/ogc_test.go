@@ -80,7 +80,7 @@ func TestOGCWithGDAL(t *testing.T) {
 	}
 	gpkg := filepath.Join(t.TempDir(), "subset.gpkg")
 	runTool(t, ogr2ogr, "-f", "GPKG", gpkg,
-		"OAPIF:"+base+"/ogc/collections/incidents/items?datetime=2020-01-01T00:00:00Z/2020-12-31T23:59:59Z")
+		"OAPIF:"+base+"/ogc/collections/incidents?datetime=2020-01-01T00:00:00Z/2020-12-31T23:59:59Z")
 	if got := featureCount(t, runTool(t, ogrinfo, "-ro", "-al", "-so", gpkg)); got != want2020 {
 		t.Errorf("GeoPackage of 2020: %d features, want %d", got, want2020)
 	}

@@ -17,7 +17,8 @@ import (
 // (filters parsed, ETag, points read from the store's cache, clustering,
 // MVT encoding) from the database at INCIDENTMAP_BENCH_DB, e.g. one filled
 // by `incidentmap generate --incidents 1000000`; skipped without it. It
-// reports the 95th percentile per tile (p95-ms) and the tile's size.
+// reports the 95th percentile per tile (p95-ms) and the tile's size, for
+// tiles computed afresh and for tiles from the response cache.
 func BenchmarkIncidentTiles(b *testing.B) {
 	path := os.Getenv("INCIDENTMAP_BENCH_DB")
 	if path == "" {
@@ -33,7 +34,7 @@ func BenchmarkIncidentTiles(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.Logf("point cache loaded in %v", time.Since(start))
-	h := (&server.Server{Incidents: db, Versions: db, Points: db}).Handler()
+	newHandler := func() http.Handler { return (&server.Server{Incidents: db, Versions: db, Points: db}).Handler() }
 	for _, tc := range []struct{ name, target string }{
 		{"z4-middle-east", "/tiles/incidents/4/9/6.mvt"},
 		{"z8-idlib", "/tiles/incidents/8/154/100.mvt"},
@@ -41,22 +42,29 @@ func BenchmarkIncidentTiles(b *testing.B) {
 		{"z12-idlib", "/tiles/incidents/12/2464/1609.mvt"},
 		{"clusters-z6-view", "/api/clusters?z=6&cell=64&bbox=30.5,31.6,44.5,39.7"},
 	} {
-		b.Run(tc.name, func(b *testing.B) {
-			var times []time.Duration
-			size := 0
-			for b.Loop() {
-				rec := httptest.NewRecorder()
-				st := time.Now()
-				h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, tc.target, nil))
-				times = append(times, time.Since(st))
-				if rec.Code != http.StatusOK {
-					b.Fatalf("status %d: %s", rec.Code, rec.Body)
+		for _, cached := range []bool{false, true} {
+			name := tc.name + map[bool]string{false: "/computed", true: "/cached"}[cached]
+			b.Run(name, func(b *testing.B) {
+				var times []time.Duration
+				size := 0
+				h := newHandler()
+				for b.Loop() {
+					if !cached {
+						h = newHandler() // an empty response cache
+					}
+					rec := httptest.NewRecorder()
+					st := time.Now()
+					h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, tc.target, nil))
+					times = append(times, time.Since(st))
+					if rec.Code != http.StatusOK {
+						b.Fatalf("status %d: %s", rec.Code, rec.Body)
+					}
+					size = rec.Body.Len()
 				}
-				size = rec.Body.Len()
-			}
-			sort.Slice(times, func(i, j int) bool { return times[i] < times[j] })
-			b.ReportMetric(float64(times[len(times)*95/100].Microseconds())/1000, "p95-ms")
-			b.ReportMetric(float64(size), "bytes")
-		})
+				sort.Slice(times, func(i, j int) bool { return times[i] < times[j] })
+				b.ReportMetric(float64(times[len(times)*95/100].Microseconds())/1000, "p95-ms")
+				b.ReportMetric(float64(size), "bytes")
+			})
+		}
 	}
 }

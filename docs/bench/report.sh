@@ -103,12 +103,12 @@ ingesting one, so the gazetteer load at start-up is not counted.
 
 The same queries at every size. "matched" is numberMatched (the whole result), "returned" the page.
 
-| incidents | DB MB | generate (incidents/s) | start-up ms | idle RSS MB | peak RSS MB |
-|---|---|---|---|---|---|
+| incidents | DB MB | generate (incidents/s) | start-up ms | idle RSS MB | peak RSS MB | RSS after the runs: anon / file-mapped MB |
+|---|---|---|---|---|---|---|
 EOF
 for n in $sizes; do
 	g=$(awk -v n="$n" '$1 == "generate" && $2 == n {print $3}' "$R")
-	echo "| $n | $(awk -v n="$n" '$1 == "dbsize" && $2 == n {print $3}' "$R") | $(fmt "$g") | $(awk -v n="$n" '$1 == "startup" && $2 == n {print $3}' "$R") | $(awk -v n="$n" '$1 == "idle_rss" && $2 == n {print $3}' "$R") | $(awk -v n="$n" '$1 == "peak_rss" && $2 == n {print $3}' "$R") |"
+	echo "| $n | $(awk -v n="$n" '$1 == "dbsize" && $2 == n {print $3}' "$R") | $(fmt "$g") | $(awk -v n="$n" '$1 == "startup" && $2 == n {print $3}' "$R") | $(awk -v n="$n" '$1 == "idle_rss" && $2 == n {print $3}' "$R") | $(awk -v n="$n" '$1 == "peak_rss" && $2 == n {print $3}' "$R") | $(fmt "$(awk -v n="$n" '$1 == "rss_split" && $2 == n {print $3 " / " $4}' "$R")") |"
 done
 echo
 echo "| query | incidents | matched | returned | cached req/s | cached p99 ms | uncached req/s | uncached p50 ms | uncached p99 ms |"

@@ -162,6 +162,16 @@ run('map', async () => {
     const csv = await page.getAttribute('#export-csv', 'href');
     assert(csv.includes('format=csv') && csv.includes(`from=${from}`), `export link: ${csv}`);
 
+    step('the embed shows a data-as-of stamp and links back to the full map');
+    await page.goto(`${base}/embed?offline=1&from=${from}`);
+    await waitReady(page);
+    await page.waitForFunction(() => /Data as of \d{4}-\d\d-\d\d/.test(document.getElementById('embed-asof')?.textContent || ''), null, { timeout: 5000 });
+    const full = await page.getAttribute('#embed-full', 'href');
+    assert(full.startsWith('/?') && full.includes(`from=${from}`), `embed link back: ${full}`);
+    assert(!(await page.isVisible('#embed-open')), 'the embed shows the full map controls');
+    await page.goto(`${base}/?offline=1&from=${from}`);
+    await waitReady(page);
+
     step('phone-sized screen');
     await page.setViewportSize({ width: 390, height: 780 });
     assert(await page.isVisible('#panel-toggle'), 'no Filters button on a phone-sized screen');

@@ -9,14 +9,17 @@ import (
 
 // DefaultMaxExpensive is how many expensive requests (see expensive) may
 // run at once when Server.MaxExpensive is zero. Each one can hold a CPU and
-// a database connection for seconds, and the machine has few of either:
-// past this, more work in parallel only makes every request slower.
-const DefaultMaxExpensive = 4
+// a database connection for a while, and the machine has few of either:
+// past this, more work in parallel only makes every request slower. It is
+// above the 6 connections a browser opens to one HTTP/1.1 host, so one
+// map loading its tiles never queues; several heavy clients do.
+const DefaultMaxExpensive = 8
 
 // expensiveWait is how long an expensive request waits for a free slot
-// before it is refused. A short queue absorbs a map's burst of tile
-// requests; a long one would only hold connections open.
-const expensiveWait = 250 * time.Millisecond
+// before it is refused. The queue absorbs bursts (several maps loading
+// tiles at once, each tile quick); it ends so that an overloaded server
+// answers 429 instead of holding connections open without bound.
+const expensiveWait = 5 * time.Second
 
 // retryAfter is the Retry-After a refused request gets, in seconds.
 const retryAfter = 1
@@ -50,6 +53,11 @@ func (s *Server) limitExpensive() func(http.Handler) http.Handler {
 	if n <= 0 {
 		n = DefaultMaxExpensive
 	}
+	return s.limitExpensiveWith(n, expensiveWait)
+}
+
+// limitExpensiveWith is limitExpensive with n slots and the given wait.
+func (s *Server) limitExpensiveWith(n int, wait time.Duration) func(http.Handler) http.Handler {
 	slots := make(chan struct{}, n)
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -60,7 +68,7 @@ func (s *Server) limitExpensive() func(http.Handler) http.Handler {
 			select {
 			case slots <- struct{}{}:
 			default:
-				t := time.NewTimer(expensiveWait)
+				t := time.NewTimer(wait)
 				select {
 				case slots <- struct{}{}:
 					t.Stop()

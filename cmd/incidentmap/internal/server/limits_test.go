@@ -37,9 +37,10 @@ func blockingIncidents(inc *mockIncidents) (entered chan struct{}, release chan 
 
 func TestExpensiveRequestsAreLimited(t *testing.T) {
 	s, inc, _ := newTestServer(t)
-	s.MaxExpensive = 1
 	entered, release := blockingIncidents(inc)
-	h := s.Handler()
+	// One slot and a short queue, around the real router (whose own
+	// limit, DefaultMaxExpensive slots, is never reached here).
+	h := s.limitExpensiveWith(1, 50*time.Millisecond)(s.Handler())
 
 	var wg sync.WaitGroup
 	var first *httptest.ResponseRecorder
@@ -249,5 +250,38 @@ func TestBodyLimitOverTheWire(t *testing.T) {
 	b, _ := io.ReadAll(resp.Body)
 	if resp.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(string(b), "4096 bytes") {
 		t.Fatalf("status %d body %s: want 413 naming the limit", resp.StatusCode, b)
+	}
+}
+
+// TestDefaultLimitFitsABrowser: a browser opens six connections to a host,
+// so one map loading tiles and a large page must never be refused.
+func TestDefaultLimitFitsABrowser(t *testing.T) {
+	s, inc, _ := newTestServer(t)
+	entered, release := blockingIncidents(inc)
+	h := s.Handler()
+	var wg sync.WaitGroup
+	codes := make(chan int, 6)
+	for i := 0; i < 6; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			codes <- do(t, h, "GET", "/api/export?format=csv", "", nil).Code
+		}()
+	}
+	for i := 0; i < 6; i++ {
+		select {
+		case <-entered:
+		case <-time.After(2 * time.Second):
+			close(release)
+			t.Fatalf("only %d of 6 concurrent expensive requests running under the default limit", i)
+		}
+	}
+	close(release)
+	wg.Wait()
+	close(codes)
+	for c := range codes {
+		if c != 200 {
+			t.Errorf("status %d, want 200", c)
+		}
 	}
 }

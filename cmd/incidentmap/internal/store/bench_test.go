@@ -18,78 +18,48 @@ var benchTowns = [][2]float64{
 	{36.29, 33.51}, {38.99, 35.95}, {40.14, 35.33}, {35.78, 35.52}, {36.16, 36.20},
 }
 
-// bulkIncidents inserts n synthetic incidents straight into the tables
-// (bypassing CreateReport's merge search, which is not under test), spread
-// over 40 outlets with a skewed distribution: 80% clustered around
-// benchTowns, 20% over the Middle East, dates 2011-2024, 10% mentions.
+// bulkIncidents inserts n synthetic incidents with BulkLoad (no merge
+// search, which is not under test), five per report, spread over 40
+// outlets with a skewed distribution: 80% clustered around benchTowns, 20%
+// over the Middle East, dates 2011-2024, 10% mentions, half of them with a
+// claimant.
 func bulkIncidents(tb testing.TB, db *DB, n int, seed uint64) {
 	tb.Helper()
-	ctx := context.Background()
 	rng := rand.New(rand.NewPCG(seed, 42))
-	tx, err := db.wdb.BeginTx(ctx, nil)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer tx.Rollback()
 	const outlets = 40
-	reportIDs := make([]int64, outlets)
-	for i := range outlets {
-		res, err := tx.Exec(`INSERT INTO reports (hash, text, published, source, ingested_at) VALUES (?, 'bulk', '2020-01-01', ?, '2020-01-01T00:00:00Z')`,
-			fmt.Sprintf("bulk-%d-%d", seed, i), fmt.Sprintf("Outlet %02d", i))
-		if err != nil {
-			tb.Fatal(err)
-		}
-		reportIDs[i], _ = res.LastInsertId()
-	}
-	ins, err := tx.Prepare(`INSERT INTO incidents (report_id, date, day, date_precision, report_date, source, place, name,
-		geonameid, lat, lon, role, precision, confidence, sentence) VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0.9, ?)`)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	link, _ := tx.Prepare(`INSERT INTO incident_reports (incident_id, report_id) VALUES (?, ?)`)
-	src, _ := tx.Prepare(`INSERT INTO incident_sources (incident_id, report_id, kind, name, stance) VALUES (?, ?, ?, ?, ?)`)
 	start := time.Date(2011, 1, 1, 0, 0, 0, 0, time.UTC)
 	sentence := strings.Repeat("Shelling was reported near the town, according to local sources. ", 3)
-	for range n {
-		o := int(float64(outlets) * rng.Float64() * rng.Float64()) // skewed towards low numbers
-		var lon, lat float64
-		if rng.Float64() < 0.8 {
-			t := benchTowns[rng.IntN(len(benchTowns))]
-			lon, lat = t[0]+rng.NormFloat64()*0.08, t[1]+rng.NormFloat64()*0.08
-		} else {
-			lon, lat = 30+rng.Float64()*18, 29+rng.Float64()*13
-		}
-		d := start.AddDate(0, 0, rng.IntN(14*365))
-		role := 0
-		if rng.IntN(10) == 0 {
-			role = 1
-		}
-		date := d.Format(geo.DateLayout)
-		res, err := ins.Exec(reportIDs[o], date, dayNum(d), date, fmt.Sprintf("Outlet %02d", o), "Town", "Town",
-			rng.IntN(1000)+1, lat, lon, role, 1+rng.IntN(3), sentence)
-		if err != nil {
-			tb.Fatal(err)
-		}
-		id, _ := res.LastInsertId()
-		if _, err := link.Exec(id, reportIDs[o]); err != nil {
-			tb.Fatal(err)
-		}
-		if _, err := src.Exec(id, reportIDs[o], "outlet", fmt.Sprintf("Outlet %02d", o), ""); err != nil {
-			tb.Fatal(err)
-		}
-		if rng.IntN(2) == 0 {
-			if _, err := src.Exec(id, reportIDs[o], "claimant", fmt.Sprintf("Claimant %d", rng.IntN(8)), "claims"); err != nil {
-				tb.Fatal(err)
+	reports := func(yield func(BulkReport) bool) {
+		for i := 0; i < n; i += 5 {
+			o := int(float64(outlets) * rng.Float64() * rng.Float64()) // skewed towards low numbers
+			r := &geo.Report{Text: "bulk", Hash: fmt.Sprintf("bulk-%d-%d", seed, i), Published: start,
+				Source: fmt.Sprintf("Outlet %02d", o)}
+			incs := make([]*geo.Incident, min(5, n-i))
+			for j := range incs {
+				var lon, lat float64
+				if rng.Float64() < 0.8 {
+					t := benchTowns[rng.IntN(len(benchTowns))]
+					lon, lat = t[0]+rng.NormFloat64()*0.08, t[1]+rng.NormFloat64()*0.08
+				} else {
+					lon, lat = 30+rng.Float64()*18, 29+rng.Float64()*13
+				}
+				d := start.AddDate(0, 0, rng.IntN(14*365))
+				in := &geo.Incident{Date: d, ReportDate: d, Place: "Town", Name: "Town", GeonameID: int64(rng.IntN(1000) + 1),
+					Lat: lat, Lon: lon, Role: geo.RoleIncident, Precision: 1 + rng.IntN(3), Confidence: 0.9, Sentence: sentence}
+				if rng.IntN(10) == 0 {
+					in.Role = geo.RoleMention
+				}
+				if rng.IntN(2) == 0 {
+					in.Sources = []geo.SourceRef{{Name: fmt.Sprintf("Claimant %d", rng.IntN(8)), Kind: geo.SourceClaimant, Stance: geo.StanceClaims}}
+				}
+				incs[j] = in
+			}
+			if !yield(BulkReport{Report: r, Incidents: incs}) {
+				return
 			}
 		}
 	}
-	if _, err := db.recordChange(ctx, tx, ChangeReportCreated, 0, nil); err != nil {
-		tb.Fatal(err)
-	}
-	if err := tx.Commit(); err != nil {
-		tb.Fatal(err)
-	}
-	if _, err := db.wdb.Exec(`ANALYZE`); err != nil {
+	if _, err := db.BulkLoad(context.Background(), reports, BulkOptions{Offline: true}); err != nil {
 		tb.Fatal(err)
 	}
 	db.setVersion(1 << 40) // forget cached counts

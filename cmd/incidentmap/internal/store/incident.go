@@ -221,15 +221,35 @@ func (db *DB) FindIncidents(ctx context.Context, f geo.IncidentFilter) ([]*geo.I
 	}
 	defer tx.Rollback()
 
-	n, err := db.count(ctx, tx, q, v)
-	if err != nil {
-		return nil, 0, err
-	}
 	limit := f.Limit
 	if limit == 0 {
 		limit = DefaultLimit
 	} else if limit > MaxLimit {
 		limit = MaxLimit
+	}
+	if _, cached := db.cachedCount(q, v); !cached && q.alias == "i" && f.BBox != nil {
+		// A box with a narrow date range is driven by the date index, and
+		// its page needs every match sorted by id anyway: one scan that
+		// collects the ids answers both the count and the page, where the
+		// count and the page query would each scan (measured: half the
+		// time of issue 8's dated query at 1M incidents).
+		ids, err := queryIDs(ctx, tx, q.ids(), q.args...)
+		if err != nil {
+			return nil, 0, FormatError(err)
+		}
+		db.storeCount(q, v, len(ids))
+		slices.Sort(ids)
+		incidents, err := db.queryIncidents(ctx, tx, `SELECT `+incidentColumns+` FROM incidents i
+			WHERE i.id IN (SELECT value FROM json_each(?)) ORDER BY i.id`,
+			int64sJSON(pageOf(ids, f.AfterID, f.Offset, limit)))
+		if err != nil {
+			return nil, 0, err
+		}
+		return incidents, len(ids), nil
+	}
+	n, err := db.count(ctx, tx, q, v)
+	if err != nil {
+		return nil, 0, err
 	}
 	page, args := q.page(f.AfterID, limit, f.Offset)
 	if q.alias == "r" && n > 0 {
@@ -261,29 +281,51 @@ const denseFactor = 4
 // the query and valid for one data version: paging through a result and
 // re-rendering a map re-ask the same count.
 func (db *DB) count(ctx context.Context, tx *sql.Tx, q *query, v int64) (int, error) {
-	key := q.key()
+	if n, ok := db.cachedCount(q, v); ok {
+		return n, nil
+	}
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM (`+q.ids()+`)`, q.args...).Scan(&n); err != nil {
+		return 0, FormatError(err)
+	}
+	db.storeCount(q, v, n)
+	return n, nil
+}
+
+// cachedCount returns the count of q cached at data version v.
+func (db *DB) cachedCount(q *query, v int64) (int, bool) {
 	db.mu.Lock()
+	defer db.mu.Unlock()
 	if db.countVer != v {
 		clear(db.counts)
 		db.countVer = v
 	}
-	n, ok := db.counts[key]
-	db.mu.Unlock()
-	if ok {
-		return n, nil
-	}
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM (`+q.ids()+`)`, q.args...).Scan(&n); err != nil {
-		return 0, FormatError(err)
-	}
+	n, ok := db.counts[q.key()]
+	return n, ok
+}
+
+// storeCount caches the count of q computed at data version v.
+func (db *DB) storeCount(q *query, v int64, n int) {
 	db.mu.Lock()
 	defer db.mu.Unlock()
 	if db.countVer == v {
 		if len(db.counts) >= 4096 {
 			clear(db.counts)
 		}
-		db.counts[key] = n
+		db.counts[q.key()] = n
 	}
-	return n, nil
+}
+
+// pageOf returns the page of sorted ids after afterID, skipping offset
+// and keeping at most limit.
+func pageOf(ids []int64, afterID int64, offset, limit int) []int64 {
+	i, _ := slices.BinarySearch(ids, afterID+1)
+	ids = ids[i:]
+	if offset >= len(ids) {
+		return nil
+	}
+	ids = ids[offset:]
+	return ids[:min(limit, len(ids))]
 }
 
 func validLonLat(lon, lat float64) bool {

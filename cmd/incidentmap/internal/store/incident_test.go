@@ -282,6 +282,7 @@ func TestFindIncidents_PagingAfterID(t *testing.T) {
 		{Limit: 500, Roles: []geo.Role{geo.RoleIncident, geo.RoleMention}},
 		{Limit: 333, BBox: &[4]float64{35, 32, 38, 37}},
 		{Limit: 100, Sources: []string{"Outlet 01", "Claimant 3"}},
+		{Limit: 50, BBox: &[4]float64{35, 32, 38, 37}, From: ptr(day("2014-01-01")), To: ptr(day("2015-06-30"))},
 	} {
 		seen := map[int64]bool{}
 		var total int
@@ -311,6 +312,44 @@ func TestFindIncidents_PagingAfterID(t *testing.T) {
 		if f.BBox == nil && f.Sources == nil && total != n {
 			t.Errorf("total=%d, want %d", total, n)
 		}
+	}
+}
+
+// TestFindIncidents_OneScanPageMatchesTwoScans checks that a bbox query
+// with a narrow date range returns the same page and count whether it is
+// answered by one scan collecting ids (count not cached) or by a count
+// and a page query (count cached).
+func TestFindIncidents_OneScanPageMatchesTwoScans(t *testing.T) {
+	db := MustOpenDB(t)
+	bulkIncidents(t, db, 3000, 3)
+	ctx := context.Background()
+	base := geo.IncidentFilter{BBox: &[4]float64{35, 32, 38, 37}, From: ptr(day("2013-01-01")), To: ptr(day("2014-12-31")),
+		Sources: []string{"Outlet 00", "Claimant 1"}}
+	for _, tc := range []struct{ afterID, offset, limit int }{{0, 0, 10}, {0, 7, 5}, {500, 0, 20}, {500, 3, 1000}, {0, 100000, 10}} {
+		t.Run(fmt.Sprintf("after=%d offset=%d limit=%d", tc.afterID, tc.offset, tc.limit), func(t *testing.T) {
+			f := base
+			f.AfterID, f.Offset, f.Limit = int64(tc.afterID), tc.offset, tc.limit
+			var ids [2][]int64
+			var totals [2]int
+			for i := range 2 {
+				if i == 0 {
+					db.mu.Lock()
+					clear(db.counts)
+					db.mu.Unlock()
+				}
+				page, n, err := db.FindIncidents(ctx, f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				totals[i] = n
+				for _, in := range page {
+					ids[i] = append(ids[i], in.ID)
+				}
+			}
+			if totals[0] != totals[1] || totals[0] == 0 || !slices.Equal(ids[0], ids[1]) {
+				t.Errorf("one scan: %d matched, page %v; two scans: %d matched, page %v", totals[0], ids[0], totals[1], ids[1])
+			}
+		})
 	}
 }
 
