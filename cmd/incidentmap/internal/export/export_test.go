@@ -35,7 +35,9 @@ func (p *pagedIncidents) FindIncidents(ctx context.Context, f geo.IncidentFilter
 	return out, p.n, nil
 }
 
-func (p *pagedIncidents) FindIncidentByID(context.Context, int64) (*geo.Incident, error) { return nil, nil }
+func (p *pagedIncidents) FindIncidentByID(context.Context, int64) (*geo.Incident, error) {
+	return nil, nil
+}
 func (p *pagedIncidents) FindSources(context.Context, geo.IncidentFilter) ([]geo.SourceCount, error) {
 	return nil, nil
 }
