@@ -214,8 +214,8 @@ func (sh *indexShard) index(seed maphash.Seed, places []Place, lo, hi int) {
 }
 
 // add indexes one name of place i; seen holds the keys already indexed
-// for this place (strict and loose keys share it: a loose key that equals
-// another name's strict key only skips a duplicate posting of that place).
+// for this place (loose ones with a \x00 prefix, so the two kinds never
+// shadow each other).
 //
 // Only Latin-script names are indexed: the geoparser reads English text,
 // and GeoNames' names in other scripts (a third of cities500's) would
@@ -240,10 +240,11 @@ func (sh *indexShard) add(seed maphash.Seed, i int32, name string, flags uint8, 
 	}
 	sh.strict = append(sh.strict, posting{hash: maphash.String(seed, k), place: i, flags: flags})
 	if isASCII(k) {
-		if l := LooseFromStrict(k); l != "" && (l == k || !contains(seen, l)) {
-			if l != k {
-				seen = append(seen, l)
-			}
+		// Loose keys are remembered with a \x00 prefix: a strict key that
+		// equals an earlier name's loose key ("Atarib" after "Al Atarib")
+		// must still be indexed strictly.
+		if l := LooseFromStrict(k); l != "" && !contains(seen, "\x00"+l) {
+			seen = append(seen, "\x00"+l)
 			sh.loose = append(sh.loose, posting{hash: maphash.String(seed, l), place: i, flags: flags})
 		}
 	}

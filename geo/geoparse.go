@@ -581,7 +581,8 @@ func isArea(ms []Match) bool {
 
 // personLike are area names that are common first names.
 var personLike = set("chad", "jordan", "georgia", "virginia", "israel", "florence", "victoria",
-	"kent", "lincoln", "austin", "madison", "charlotte", "chelsea", "india", "carolina")
+	"kent", "lincoln", "austin", "madison", "charlotte", "chelsea", "india", "carolina",
+	"vladimir", "sofia", "regina", "augusta", "adelaide", "alberta", "valencia")
 
 // orgAhead reports whether an organisation word ends the capitalised
 // words from k to the end of the run ("Georgia School Boards Association").

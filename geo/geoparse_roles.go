@@ -276,6 +276,12 @@ func (p *Geoparser) role(toks []token, m mention, t *Toponym, all []Toponym) Rol
 	if m.j < len(toks) && toks[m.j].gapBefore == ' ' && speechVerbs[toks[m.j].lower] && !locatives[prev] {
 		return RoleMention
 	}
+	// a seat of power speaking or sending people: "officials in Ankara
+	// called for", "investigators from Baghdad arrived" name who acts, not
+	// where the event is.
+	if (prev == "in" || prev == "from") && m.i >= 2 && toks[m.i-1].gapBefore == ' ' && speakerNouns[toks[m.i-2].lower] {
+		return RoleMention
+	}
 	// a meeting place: "to meet Putin in Moscow"
 	if prev == "in" && sentenceHas(toks, toks[m.i].sentence, meetingWords) {
 		return RoleMention

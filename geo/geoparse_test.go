@@ -64,6 +64,10 @@ func TestGeoparseGolden(t *testing.T) {
 			{"Hall County", RoleIncident, "US"}, {"U.S.", RoleMention, "US"}, {"Dahlonega", RoleIncident, "US"},
 			{"John", "", ""}, {"Jesse", "", ""}, {"Gainesville", RoleMention, "US"}, {"Georgia", RoleMention, "US"},
 		},
+		"seats_of_power": {
+			{"Atarib", RoleIncident, "SY"}, {"Ankara", RoleMention, "TR"}, {"Baghdad", RoleMention, "IQ"},
+			{"Mosul", RoleIncident, "IQ"}, {"Vladimir", "", ""}, {"Sochi", RoleMention, "RU"},
+		},
 		"unresolved": {
 			{"Tell Nuwaysa", RoleIncident, "SY"}, {"Kafr Sijnah", RoleIncident, "SY"}, {"Maarat al-Numan", RoleIncident, "SY"},
 		},

@@ -155,6 +155,11 @@ var speechVerbs = set("said", "says", "say", "announced", "announces", "accused"
 	"decided", "argued", "argues", "believes", "hopes", "vowed", "pledged", "promised",
 	"backed", "supported", "helps", "helped", "sent", "sends", "officials", "spokesman", "spokeswoman")
 
+// speakerNouns before "in X"/"from X" make X the seat of the speaker.
+var speakerNouns = set("officials", "official", "authorities", "government", "governor", "ministry", "diplomats",
+	"leaders", "minister", "ministers", "envoy", "investigators", "delegation", "negotiators", "embassy", "spokesman",
+	"spokeswoman", "spokesperson")
+
 // meetingWords in a sentence make a place after "in" a meeting place.
 var meetingWords = set("meet", "meets", "meeting", "talks", "summit", "conference", "visit", "visits",
 	"visited", "scheduled", "negotiations", "discuss", "signed", "sign", "forum", "hosted", "host")
