@@ -1,0 +1,148 @@
+package main
+
+import (
+	"net/url"
+	"testing"
+)
+
+type sourceJSON struct {
+	Name   string `json:"name"`
+	Kind   string `json:"kind"`
+	Stance string `json:"stance"`
+}
+
+func sourcesOf(f feature) []sourceJSON {
+	var out []sourceJSON
+	list, _ := f.Properties["sources"].([]any)
+	for _, x := range list {
+		m := x.(map[string]any)
+		out = append(out, sourceJSON{Name: m["name"].(string), Kind: m["kind"].(string), Stance: m["stance"].(string)})
+	}
+	return out
+}
+
+func hasSource(f feature, name, kind, stance string) bool {
+	for _, s := range sourcesOf(f) {
+		if s.Name == name && s.Kind == kind && s.Stance == stance {
+			return true
+		}
+	}
+	return false
+}
+
+// TestSeedClaimsAndDates is issue 4's acceptance check on the seeds.
+func TestSeedClaimsAndDates(t *testing.T) {
+	seed0 := seedPath(t, "000_8d61b3b92a4442ba.txt")
+	seed2 := seedPath(t, "002_aea83830c4712770.txt")
+	db := mustCopyTemplateDB(t)
+	mustRun(t, "ingest", "--db", db, "--assets", "../../node_modules", "--source", "A", seed0)
+	mustRun(t, "ingest", "--db", db, "--assets", "../../node_modules", "--source", "B", seed2)
+	base := mustRunServerDB(t, db, false)
+
+	var a featureCollection
+	mustGetJSON(t, base+"/api/incidents?source=A&source_kind=outlet", 200, &a)
+	var thursday, wednesday *feature
+	for i, f := range a.Features {
+		c := f.Geometry.Coordinates
+		if distanceKm(c[1], c[0], 35.93, 36.63) > 25 {
+			continue
+		}
+		switch f.Properties["date"] {
+		case "2020-01-23":
+			thursday = &a.Features[i]
+		case "2020-01-22":
+			wednesday = &a.Features[i]
+		}
+	}
+	if thursday == nil || wednesday == nil {
+		t.Fatalf("want Idlib incidents dated 2020-01-23 and 2020-01-22, have %v", a.Features)
+	}
+	if thursday.Properties["date_precision"] != 1.0 || thursday.Properties["disputed"] != true {
+		t.Errorf("Thursday attack: date_precision %v disputed %v, want 1 and true", thursday.Properties["date_precision"], thursday.Properties["disputed"])
+	}
+	for _, want := range []sourceJSON{
+		{"Syrian state media", "claimant", "claims"}, {"Russian Ministry of Defense", "claimant", "claims"},
+		{"National Liberation Front", "claimant", "denies"}, {"Syrian Observatory", "claimant", "denies"},
+		{"A", "outlet", ""},
+	} {
+		if !hasSource(*thursday, want.Name, want.Kind, want.Stance) {
+			t.Errorf("Thursday attack lacks %+v; has %+v", want, sourcesOf(*thursday))
+		}
+	}
+
+	var b featureCollection
+	mustGetJSON(t, base+"/api/incidents?source=B", 200, &b)
+	var duhur *feature
+	for i, f := range b.Features {
+		c := f.Geometry.Coordinates
+		if distanceKm(c[1], c[0], 35.74, 37.04) < 10 && f.Properties["place"] == "Abu al-Duhur" {
+			duhur = &b.Features[i]
+		}
+	}
+	if duhur == nil {
+		t.Fatalf("no Abu al-Duhur incident from B: %v", b.Features)
+	}
+	if duhur.Properties["date"] != "2019-01-23" || duhur.Properties["date_precision"] != 2.0 {
+		t.Errorf("Abu al-Duhur: date %v precision %v, want 2019-01-23 and 2", duhur.Properties["date"], duhur.Properties["date_precision"])
+	}
+	if !hasSource(*duhur, "Russian Ministry of Defense", "claimant", "claims") {
+		t.Errorf("Abu al-Duhur claimants: %+v, want the Russian military (Ministry of Defense)", sourcesOf(*duhur))
+	}
+
+	// Filters over claimants and disputes.
+	var claimed featureCollection
+	mustGetJSON(t, base+"/api/incidents?source_kind=claimant&source="+url.QueryEscape("Syrian Observatory"), 200, &claimed)
+	if len(claimed.Features) == 0 {
+		t.Error("source=Syrian Observatory&source_kind=claimant finds nothing")
+	}
+	var undisputed featureCollection
+	mustGetJSON(t, base+"/api/incidents?disputed=false&source=A", 200, &undisputed)
+	for _, f := range undisputed.Features {
+		if f.Properties["disputed"] != false {
+			t.Errorf("disputed=false returned %v", f)
+		}
+	}
+	var src struct{ Sources []sourceJSON }
+	mustGetJSON(t, base+"/api/sources", 200, &src)
+	kinds := map[string]bool{}
+	for _, s := range src.Sources {
+		kinds[s.Kind] = true
+	}
+	if !kinds["outlet"] || !kinds["claimant"] {
+		t.Errorf("/api/sources kinds = %v, want outlets and claimants", kinds)
+	}
+}
+
+// TestSameEventMerges: two outlets report one event in different words;
+// the map shows one incident listing both reports and both outlets.
+func TestSameEventMerges(t *testing.T) {
+	db := mustCopyTemplateDB(t)
+	mustRun(t, "ingest", "--db", db, "--assets", "../../node_modules", "testdata/merge")
+	base := mustRunServerDB(t, db, false)
+	var fc featureCollection
+	mustGetJSON(t, base+"/api/incidents", 200, &fc)
+	var saraqib []feature
+	for _, f := range fc.Features {
+		c := f.Geometry.Coordinates
+		if distanceKm(c[1], c[0], 35.86, 36.80) < 10 {
+			saraqib = append(saraqib, f)
+		}
+	}
+	if len(saraqib) != 1 {
+		t.Fatalf("%d Saraqib incidents, want one merged: %v", len(saraqib), saraqib)
+	}
+	f := saraqib[0]
+	if ids, _ := f.Properties["report_ids"].([]any); len(ids) != 2 {
+		t.Errorf("report_ids = %v, want both reports", f.Properties["report_ids"])
+	}
+	if !hasSource(f, "Outlet One", "outlet", "") || !hasSource(f, "Outlet Two", "outlet", "") {
+		t.Errorf("sources = %+v, want both outlets", sourcesOf(f))
+	}
+	// Re-ingesting creates nothing new.
+	mustRun(t, "ingest", "--db", db, "--assets", "../../node_modules", "testdata/merge")
+	var again featureCollection
+	mustGetJSON(t, base+"/api/incidents", 200, &again)
+	if len(again.Features) != len(fc.Features) {
+		t.Errorf("re-ingest changed the incident count: %d → %d", len(fc.Features), len(again.Features))
+	}
+}
