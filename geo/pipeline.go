@@ -15,6 +15,9 @@ type Pipeline struct {
 	// the analysts' current place rules (see RuleSet).
 	Rules   *RuleSet
 	Reports ReportService
+	// Outlets maps outlet aliases to one name ("rt.com" → "RT"); nil
+	// applies only the default clean-up.
+	Outlets *OutletAliases
 	// Now stamps Report.Ingested; nil means time.Now.
 	Now func() time.Time
 }
@@ -23,6 +26,7 @@ type Pipeline struct {
 // the same report is already stored, created is false and the stored
 // report's incidents are returned; nothing changes.
 func (p *Pipeline) Ingest(ctx context.Context, r *Report) (created bool, incidents []*Incident, err error) {
+	r.Source = p.Outlets.Canonical(r.Source)
 	if r.Ingested.IsZero() {
 		now := time.Now
 		if p.Now != nil {

@@ -61,6 +61,24 @@ func openApp(ctx context.Context, dbPath, assetsDir string, log *slog.Logger) (*
 	}, nil
 }
 
+// loadOutletAliases reads an outlet alias file (see geo.OutletAliases);
+// an empty path means none.
+func loadOutletAliases(path string) (*geo.OutletAliases, error) {
+	if path == "" {
+		return nil, nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("--outlet-aliases: %w", err)
+	}
+	defer f.Close()
+	a, err := geo.ParseOutletAliases(f)
+	if err != nil {
+		return nil, fmt.Errorf("--outlet-aliases %s: %s", path, geo.ErrorMessage(err))
+	}
+	return a, nil
+}
+
 func (a *app) Close() error { return a.DB.Close() }
 
 // defaultAssetsDir is where `make build` installs the npm datasets.

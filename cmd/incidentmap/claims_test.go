@@ -1,7 +1,10 @@
 package main
 
 import (
+	"context"
 	"net/url"
+	"os"
+	"strings"
 	"testing"
 )
 
@@ -144,5 +147,45 @@ func TestSameEventMerges(t *testing.T) {
 	mustGetJSON(t, base+"/api/incidents", 200, &again)
 	if len(again.Features) != len(fc.Features) {
 		t.Errorf("re-ingest changed the incident count: %d → %d", len(fc.Features), len(again.Features))
+	}
+}
+
+// TestOutletAliases: "rt.com" and "Russia Today" are one outlet when an
+// alias file says so.
+func TestOutletAliases(t *testing.T) {
+	dir := t.TempDir()
+	aliases := dir + "/outlets.txt"
+	mustWriteFile(t, aliases, "# our outlets\nRT = rt.com, Russia Today\n")
+	mustWriteFile(t, dir+"/one.json", `{"text":"Shelling hit Saraqib on Monday, residents said.","published":"2022-03-08","source":"rt.com"}`)
+	mustWriteFile(t, dir+"/two.json", `{"text":"A car bomb exploded in Azaz on Tuesday, police said.","published":"2022-04-12","source":"Russia  Today"}`)
+	db := mustCopyTemplateDB(t)
+	mustRun(t, "ingest", "--db", db, "--assets", "../../node_modules", "--outlet-aliases", aliases, dir+"/one.json", dir+"/two.json")
+	base := mustRunServerDB(t, db, false)
+	var src struct {
+		Sources []struct {
+			Name, Kind string
+			Count      int
+		}
+	}
+	mustGetJSON(t, base+"/api/sources", 200, &src)
+	outlets := map[string]int{}
+	for _, s := range src.Sources {
+		if s.Kind == "outlet" {
+			outlets[s.Name] = s.Count
+		}
+	}
+	if len(outlets) != 1 || outlets["RT"] < 2 {
+		t.Errorf("outlets = %v, want only RT with both reports' incidents", outlets)
+	}
+	var e strings.Builder
+	if err := Run(context.Background(), []string{"ingest", "--db", db, "--outlet-aliases", dir + "/missing.txt", dir}, strings.NewReader(""), &e, &e); err == nil || !strings.Contains(err.Error(), "outlet-aliases") {
+		t.Errorf("missing alias file: err %v, want one naming --outlet-aliases", err)
+	}
+}
+
+func mustWriteFile(tb testing.TB, path, content string) {
+	tb.Helper()
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		tb.Fatal(err)
 	}
 }

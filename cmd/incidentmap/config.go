@@ -13,6 +13,7 @@ type Config struct {
 	Addr         string // listen address host:port
 	Assets       string // npm datasets directory (default gazetteer, vendor files)
 	Samples      bool   // ingest the bundled sample reports into an empty database
+	Outlets      string // outlet alias file
 	Token        string // bearer token for writes (INCIDENTMAP_TOKEN)
 	Private      bool   // reads need the token too
 	MaxBodyBytes int64

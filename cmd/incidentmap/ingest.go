@@ -17,6 +17,7 @@ func runIngest(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	dbPath := fs.String("db", "incidentmap.db", "SQLite database `path`")
 	source := fs.String("source", "", "outlet `name` for reports that do not name their own")
 	assets := fs.String("assets", defaultAssetsDir(), "`dir` holding the npm datasets (default gazetteer)")
+	aliases := fs.String("outlet-aliases", "", "`file` mapping outlet aliases to one name (lines 'RT = rt.com, Russia Today')")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -30,6 +31,9 @@ func runIngest(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 		return err
 	}
 	defer a.Close()
+	if a.Pipeline.Outlets, err = loadOutletAliases(*aliases); err != nil {
+		return err
+	}
 
 	var stored, dup, failed int
 	err = geo.ReadReports(fs.Args(), func(path string, r *geo.Report, err error) error {

@@ -30,6 +30,7 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	fs.BoolVar(&cfg.Samples, "samples", cfg.Samples, "ingest the bundled sample reports if the database has none")
 	fs.BoolVar(&cfg.Private, "private", cfg.Private, "require the token for reads too")
 	fs.Int64Var(&cfg.MaxBodyBytes, "max-body", cfg.MaxBodyBytes, "largest accepted request body in `bytes`")
+	fs.StringVar(&cfg.Outlets, "outlet-aliases", cfg.Outlets, "`file` mapping outlet aliases to one name (lines 'RT = rt.com, Russia Today')")
 	fs.StringVar(&cfg.StaticDir, "static-dir", cfg.StaticDir, "serve the map from this `dir` instead of the embedded files (development)")
 	fs.BoolVar(&cfg.Verbose, "v", cfg.Verbose, "verbose logs")
 	fs.StringVar(&cfg.BaseMap, "basemap", cfg.BaseMap, "serve this MBTiles `file` (raster or vector) as a base layer at /tiles/basemap")
@@ -60,6 +61,10 @@ func startServer(ctx context.Context, cfg Config, logw io.Writer) (*server.Serve
 	log := newTextLogger(logw, cfg.Verbose)
 	a, err := openApp(ctx, cfg.DB, cfg.Assets, log)
 	if err != nil {
+		return nil, nil, err
+	}
+	if a.Pipeline.Outlets, err = loadOutletAliases(cfg.Outlets); err != nil {
+		a.Close()
 		return nil, nil, err
 	}
 	if cfg.Samples {
