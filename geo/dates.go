@@ -97,7 +97,12 @@ func dtCues(s string, reportDate time.Time) []dtCue {
 	add := func(pos, end int, d time.Time, p int) {
 		all = append(all, dtCue{pos: pos, end: end, date: d, precision: p})
 	}
-	for _, m := range dtISORe.FindAllStringSubmatchIndex(s, -1) {
+	// Go's regexps cost ~10 µs per sentence each; cheap substring checks
+	// skip those that cannot match (most sentences name no date at all).
+	lower := strings.ToLower(s)
+	digit := strings.ContainsAny(s, "0123456789")
+	month := dtMentionsMonth(lower)
+	for _, m := range dtFind(digit, dtISORe, s) {
 		y, _ := strconv.Atoi(s[m[2]:m[3]])
 		mo, _ := strconv.Atoi(s[m[4]:m[5]])
 		d, _ := strconv.Atoi(s[m[6]:m[7]])
@@ -105,22 +110,22 @@ func dtCues(s string, reportDate time.Time) []dtCue {
 			add(m[0], m[1], t, DatePrecisionDay)
 		}
 	}
-	for _, m := range dtMonthDayRe.FindAllStringSubmatchIndex(s, -1) {
+	for _, m := range dtFind(digit && month, dtMonthDayRe, s) {
 		if t, ok := dtExplicit(s, m[2], m[3], m[4], m[5], m[6], m[7], rd); ok {
 			add(m[0], m[1], t, DatePrecisionDay)
 		}
 	}
-	for _, m := range dtDayMonthRe.FindAllStringSubmatchIndex(s, -1) {
+	for _, m := range dtFind(digit && month, dtDayMonthRe, s) {
 		if t, ok := dtExplicit(s, m[4], m[5], m[2], m[3], m[6], m[7], rd); ok {
 			add(m[0], m[1], t, DatePrecisionDay)
 		}
 	}
-	for _, m := range dtMonthYrRe.FindAllStringSubmatchIndex(s, -1) {
+	for _, m := range dtFind(digit && month, dtMonthYrRe, s) {
 		mo := dtMonth(s[m[2]:m[3]])
 		y, _ := strconv.Atoi(s[m[4]:m[5]])
 		add(m[0], m[1], dtMonthEnd(y, mo, rd), DatePrecisionMonth)
 	}
-	for _, m := range dtMonthRe.FindAllStringSubmatchIndex(s, -1) {
+	for _, m := range dtFind(month, dtMonthRe, s) {
 		mo := dtMonth(s[m[4]:m[5]])
 		if strings.EqualFold(s[m[2]:m[3]], "since") {
 			add(m[0], m[1], rd, DatePrecisionMonth)
@@ -129,7 +134,7 @@ func dtCues(s string, reportDate time.Time) []dtCue {
 		y := dtNearestYear(time.Date(rd.Year(), mo, 15, 0, 0, 0, 0, time.UTC), rd)
 		add(m[0], m[1], dtMonthEnd(y, mo, rd), DatePrecisionMonth)
 	}
-	for _, m := range dtWeekdayRe.FindAllStringSubmatchIndex(s, -1) {
+	for _, m := range dtFind(strings.Contains(lower, "day"), dtWeekdayRe, s) {
 		var mod string
 		if m[2] >= 0 {
 			mod = strings.ToLower(s[m[2]:m[3]])
@@ -137,7 +142,7 @@ func dtCues(s string, reportDate time.Time) []dtCue {
 		d, p := dtWeekday(dtWeekdays[s[m[4]:m[5]]], mod, rd)
 		add(m[0], m[1], d, p)
 	}
-	for _, m := range dtDaysAgoRe.FindAllStringSubmatchIndex(s, -1) {
+	for _, m := range dtFind(strings.Contains(lower, "days"), dtDaysAgoRe, s) {
 		n := dtCount(s[m[2]:m[3]])
 		p := DatePrecisionDay
 		if n < 0 { // "a few days ago": within the week
@@ -145,14 +150,18 @@ func dtCues(s string, reportDate time.Time) []dtCue {
 		}
 		add(m[0], m[1], rd.AddDate(0, 0, -n), p)
 	}
-	for _, m := range dtWeeksAgo.FindAllStringSubmatchIndex(s, -1) {
+	for _, m := range dtFind(strings.Contains(lower, "week"), dtWeeksAgo, s) {
 		n := dtCount(s[m[2]:m[3]])
 		if n < 0 {
 			n = 1
 		}
 		add(m[0], m[1], rd.AddDate(0, 0, -7*n), DatePrecisionWeek)
 	}
+	relative := dtRelativeWords.MatchString(lower)
 	for _, ph := range dtPhrases {
+		if !relative {
+			break
+		}
 		for _, m := range ph.re.FindAllStringIndex(s, -1) {
 			d := rd.AddDate(0, 0, ph.days)
 			switch ph.kind {
@@ -184,6 +193,29 @@ func dtCues(s string, reportDate time.Time) []dtCue {
 	}
 	return out
 }
+
+// dtFind runs re on s only when the cheap pre-check ok holds.
+func dtFind(ok bool, re *regexp.Regexp, s string) [][]int {
+	if !ok {
+		return nil
+	}
+	return re.FindAllStringSubmatchIndex(s, -1)
+}
+
+// dtMentionsMonth reports whether a lower-cased sentence contains the start
+// of a month name (a superset test: "mar" also matches "market").
+func dtMentionsMonth(lower string) bool {
+	for _, m := range [...]string{"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"} {
+		if strings.Contains(lower, m) {
+			return true
+		}
+	}
+	return false
+}
+
+// dtRelativeWords holds a word every relative phrase of dtPhrases contains;
+// one scan for them is cheaper than trying each phrase.
+var dtRelativeWords = regexp.MustCompile(`yesterday|night|today|morning|afternoon|evening|hours|week|month|days`)
 
 // dtDay returns t's calendar date as UTC midnight.
 func dtDay(t time.Time) time.Time {

@@ -119,19 +119,49 @@ func (db *DB) findSameEvent(ctx context.Context, tx *sql.Tx, reportID int64, inc
 	// Driven by incidents_role_day: a month of incidents, checked for
 	// the box inside the index, is fewer rows than every incident of a
 	// busy town's box over the years.
-	candidates, err := db.queryIncidents(ctx, tx, `SELECT `+incidentColumns+` FROM incidents i
+	//
+	// Candidates are read lean (only what geo.SameEvent looks at): loading
+	// every candidate's sources and reports cost most of an ingest. The
+	// match, if any, is then read in full.
+	rows, err := tx.QueryContext(ctx, `SELECT i.id, i.report_id, i.date, i.date_precision, i.place, i.name,
+			i.geonameid, i.lat, i.lon, i.sentence
+		FROM incidents i
 		WHERE i.role = 0 AND i.day BETWEEN ? AND ? AND i.lon BETWEEN ? AND ? AND i.lat BETWEEN ? AND ?
 			AND NOT EXISTS (SELECT 1 FROM incident_reports ir WHERE ir.incident_id = i.id AND ir.report_id = ?)
 		ORDER BY i.id LIMIT ?`,
 		day-mergeDays, day+mergeDays, inc.Lon-dLon, inc.Lon+dLon, inc.Lat-dLat, inc.Lat+dLat,
 		reportID, mergeMaxCandidates)
 	if err != nil {
-		return nil, err
+		return nil, FormatError(err)
 	}
-	for _, c := range candidates {
-		if geo.SameEvent(c, inc) {
-			return c, nil
+	match := int64(0)
+	for rows.Next() {
+		c := geo.Incident{Role: geo.RoleIncident}
+		var date string
+		if err := rows.Scan(&c.ID, &c.ReportID, &date, &c.DatePrecision, &c.Place, &c.Name,
+			&c.GeonameID, &c.Lat, &c.Lon, &c.Sentence); err != nil {
+			rows.Close()
+			return nil, err
 		}
+		if c.Date, err = parseDate(date); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		if geo.SameEvent(&c, inc) {
+			match = c.ID
+			break
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, FormatError(err)
+	}
+	if match != 0 {
+		full, err := db.queryIncidents(ctx, tx, `SELECT `+incidentColumns+` FROM incidents i WHERE i.id = ?`, match)
+		if err != nil || len(full) == 0 {
+			return nil, err
+		}
+		return full[0], nil
 	}
 	return nil, nil
 }

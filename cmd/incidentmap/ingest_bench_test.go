@@ -1,0 +1,36 @@
+package main
+
+import (
+	"context"
+	"io"
+	"math/rand/v2"
+	"testing"
+	"time"
+
+	"github.com/incidentmap/incidentmap/geo"
+)
+
+// BenchmarkIngest measures the whole ingest path of one report of ~12
+// sentences (geoparse, claims, dates, merge search, store) on a database
+// with the default gazetteer; each iteration stores a new report.
+func BenchmarkIngest(b *testing.B) {
+	db := mustCopyTemplateDB(b)
+	a, err := openApp(context.Background(), db, "../../node_modules", newTextLogger(io.Discard, false))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer a.Close()
+	rng := rand.New(rand.NewPCG(1, 2))
+	towns := newTownPicker()
+	day := time.Date(2019, 1, 1, 0, 0, 0, 0, time.UTC)
+	ctx := context.Background()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		d := day.AddDate(0, 0, i%2000)
+		text := genReportText(rng, towns, d, 12)
+		r := &geo.Report{Text: text, Published: d, Source: "Bench", Hash: geo.ReportHash(text)}
+		if _, _, err := a.Pipeline.Ingest(ctx, r); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
