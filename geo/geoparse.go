@@ -508,6 +508,10 @@ func (p *Geoparser) unknownName(toks []token, a, b int) (mention, bool) {
 	if strongLocatives[prev] {
 		return m, true
 	}
+	// "the village of X", "the town of X"
+	if prev == "of" && a >= 2 && toks[a-1].gapBefore == ' ' && placeTypeWords[toks[a-2].lower] {
+		return m, true
+	}
 	if locatives[prev] && arabicPrefixes[toks[a].lower] && b-a >= 2 {
 		return m, true
 	}

@@ -67,6 +67,7 @@ func TestGeoparseGolden(t *testing.T) {
 		"seats_of_power": {
 			{"Atarib", RoleIncident, "SY"}, {"Ankara", RoleMention, "TR"}, {"Baghdad", RoleMention, "IQ"},
 			{"Mosul", RoleIncident, "IQ"}, {"Vladimir", "", ""}, {"Sochi", RoleMention, "RU"},
+			{"Kabani", RoleIncident, "SY"}, {"Bdama", RoleIncident, "SY"},
 		},
 		"unresolved": {
 			{"Tell Nuwaysa", RoleIncident, "SY"}, {"Kafr Sijnah", RoleIncident, "SY"}, {"Maarat al-Numan", RoleIncident, "SY"},
