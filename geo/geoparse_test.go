@@ -67,7 +67,10 @@ func TestGeoparseGolden(t *testing.T) {
 		"seats_of_power": {
 			{"Atarib", RoleIncident, "SY"}, {"Ankara", RoleMention, "TR"}, {"Baghdad", RoleMention, "IQ"},
 			{"Mosul", RoleIncident, "IQ"}, {"Vladimir", "", ""}, {"Sochi", RoleMention, "RU"},
-			{"Kabani", RoleIncident, "SY"}, {"Bdama", RoleIncident, "SY"},
+		},
+		"village_of": {
+			{"Kabani", RoleIncident, "SY"}, {"Bdama", RoleIncident, "SY"}, {"Jisr al-Shughur", RoleIncident, "SY"},
+			{"Tuesday", "", ""},
 		},
 		"unresolved": {
 			{"Tell Nuwaysa", RoleIncident, "SY"}, {"Kafr Sijnah", RoleIncident, "SY"}, {"Maarat al-Numan", RoleIncident, "SY"},
