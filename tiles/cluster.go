@@ -91,6 +91,14 @@ type tileFrame struct {
 	// finishes the lookup.
 	rowOf    []int32
 	binScale float64 // bins per degree of latitude
+	// mercNorth is the Mercator latitude of the top edge, from which the
+	// bins are counted (north itself is 90 for the top row of the world).
+	mercNorth float64
+	// colEdges are the n+1 longitudes of the column edges, exact (they are
+	// dyadic multiples of 360 degrees), so that a point's column does not
+	// depend on the tile's zoom and the cells of zoom z are exactly the
+	// unions of four cells of zoom z+1, as Pyramid relies on.
+	colEdges []float64
 }
 
 const latBins = 1024
@@ -104,11 +112,16 @@ func newTileFrame(t maptile.Tile, n int) tileFrame {
 		n:       n,
 	}
 	f.colScale = float64(n) / (f.east - f.west)
+	f.colEdges = make([]float64, n+1)
+	for i := 0; i <= n; i++ {
+		f.colEdges[i] = colEdge(int64(t.X)*int64(n)+int64(i), int(t.Z)+log2(n))
+	}
 	f.rowEdges = make([]float64, n+1)
 	for i := 0; i <= n; i++ {
 		f.rowEdges[i] = worldLat((float64(t.Y) + float64(i)/float64(n)) / z)
 	}
 	f.north, f.south = f.rowEdges[0], f.rowEdges[n]
+	f.mercNorth = f.north
 	f.binScale = latBins / (f.north - f.south)
 	f.rowOf = make([]int32, latBins+1)
 	row := int32(0)
@@ -137,21 +150,46 @@ func (f *tileFrame) contains(lon, lat float64) bool {
 	return lon < f.east || (f.lastCol && lon <= f.east)
 }
 
-// cell returns the cell index of a point the tile contains.
+// cell returns the cell index of a point the tile contains. The column and
+// row first come from arithmetic and a lookup table, then are checked
+// against the exact edges (a column holds colEdges[c] <= lon <
+// colEdges[c+1], a row rowEdges[r] >= lat > rowEdges[r+1]), so rounding
+// never puts a point on the wrong side of an edge.
 func (f *tileFrame) cell(lon, lat float64) int {
 	col := int((lon - f.west) * f.colScale)
-	if col >= f.n {
-		col = f.n - 1
+	col = max(0, min(col, f.n-1))
+	for col > 0 && lon < f.colEdges[col] {
+		col--
 	}
-	bin := int((f.north - lat) * f.binScale)
-	if bin > latBins {
-		bin = latBins
+	for col < f.n-1 && lon >= f.colEdges[col+1] {
+		col++
 	}
-	row := int(f.rowOf[bin]) // row r holds rowEdges[r] >= lat > rowEdges[r+1]
-	if row < f.n-1 && lat <= f.rowEdges[row+1] {
+	bin := int((f.mercNorth - lat) * f.binScale)
+	bin = max(0, min(bin, latBins))
+	row := int(f.rowOf[bin])
+	for row > 0 && lat > f.rowEdges[row] {
+		row--
+	}
+	for row < f.n-1 && lat <= f.rowEdges[row+1] {
 		row++
 	}
 	return row*f.n + col
+}
+
+// colEdge returns the longitude of column edge i of the 2^level columns of
+// the world. The value is a multiple of 360/2^level and is computed
+// exactly, whichever zoom asks.
+func colEdge(i int64, level int) float64 {
+	return float64(i)*360/float64(int64(1)<<level) - 180
+}
+
+// log2 returns the base-2 logarithm of a power of two.
+func log2(n int) int {
+	k := 0
+	for 1<<k < n {
+		k++
+	}
+	return k
 }
 
 type cellAcc struct {

@@ -40,9 +40,11 @@ type pointJSON struct {
 // handleClusters serves GET /api/clusters?z=Z&bbox=...[&cell=64]&filters: the
 // incidents in bbox as the incident tiles of zoom z would show them, as
 // JSON for a map that draws no vector tiles. Each tile of the grid is
-// clustered on its own (tiles.ClusterTile), so clusters stay put while the
-// map pans. matched counts every incident under the filters (bbox aside),
-// so the map can choose between clusters and full GeoJSON.
+// clustered on its own (tiles.ClusterTile, or its pre-clustered
+// tiles.Pyramid), so clusters stay put while the map pans; the whole tiles
+// covering bbox are shown, and in_view counts their incidents. matched
+// counts every incident under the filters (bbox aside), so the map can
+// choose between clusters and full GeoJSON.
 func (s *Server) handleClusters(w http.ResponseWriter, r *http.Request) error {
 	q, err := parseQuery(r)
 	if err != nil {
@@ -93,46 +95,77 @@ func (s *Server) handleClusters(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 
-	// One walk over every incident matching the filters counts them all
-	// and keeps those in view.
-	buf := pointPool.Get().(*[]tiles.Point)
-	defer pointPool.Put(buf)
-	pts := (*buf)[:0]
-	matched := 0
-	all := f
-	all.BBox = nil
-	err = s.Points.EachPoint(r.Context(), all, geo.WorldBound(), func(p geo.PointRow) error {
-		matched++
-		if p.Lon >= view[0] && p.Lon <= view[2] && p.Lat >= view[1] && p.Lat <= view[3] {
-			pts = append(pts, tiles.Point(p))
-		}
-		return nil
-	})
-	*buf = pts
-	if err != nil {
-		return err
-	}
-	clusters := []clusterJSON{}
-	points := []pointJSON{}
-	inView := 0
-	for y := nw.Y; y <= se.Y; y++ {
-		for x := nw.X; x <= se.X; x++ {
-			c := tiles.ClusterTile(maptile.New(x, y, maptile.Zoom(z)), *buf, tiles.ClusterOptions{CellSize: cell})
-			inView += c.Count()
-			for _, cl := range c.Clusters {
-				cj := clusterJSON{Lon: cl.Lon, Lat: cl.Lat, Count: cl.Count, Source: cl.Source}
-				if cl.DateMin != 0 {
-					cj.DateMin, cj.DateMax = tiles.DaysToDate(cl.DateMin), tiles.DaysToDate(cl.DateMax)
-				}
-				clusters = append(clusters, cj)
+	var (
+		clusters = []clusterJSON{}
+		points   = []pointJSON{}
+		matched  int
+		inView   int
+		done     bool
+	)
+	add := func(c tiles.TileContent) {
+		inView += c.Count()
+		for _, cl := range c.Clusters {
+			cj := clusterJSON{Lon: cl.Lon, Lat: cl.Lat, Count: cl.Count, Source: cl.Source}
+			if cl.DateMin != 0 {
+				cj.DateMin, cj.DateMax = tiles.DaysToDate(cl.DateMin), tiles.DaysToDate(cl.DateMax)
 			}
-			for _, p := range c.Points {
-				pj := pointJSON{ID: p.ID, Lon: p.Lon, Lat: p.Lat, Source: p.Source, Role: p.Role,
-					Precision: int(p.Precision), Disputed: p.Disputed}
-				if p.Date != 0 {
-					pj.Date = tiles.DaysToDate(p.Date)
+			clusters = append(clusters, cj)
+		}
+		for _, p := range c.Points {
+			pj := pointJSON{ID: p.ID, Lon: p.Lon, Lat: p.Lat, Source: p.Source, Role: p.Role,
+				Precision: int(p.Precision), Disputed: p.Disputed}
+			if p.Date != 0 {
+				pj.Date = tiles.DaysToDate(p.Date)
+			}
+			points = append(points, pj)
+		}
+	}
+	opts := tiles.ClusterOptions{CellSize: cell}
+	// With no filter but role, the pre-clustered pyramid answers each
+	// tile; otherwise one walk over every incident matching the filters
+	// counts them all and keeps those in the tiles covering the view.
+	// Both show whole tiles, so clusters near the view's edges do not
+	// change as the map pans.
+	if pyr := s.pyramid(r.Context(), f, true); pyr != nil {
+		contents := make([]tiles.TileContent, 0, 16)
+		for y := nw.Y; y <= se.Y && contents != nil; y++ {
+			for x := nw.X; x <= se.X; x++ {
+				c, ok := pyr.Tile(maptile.New(x, y, maptile.Zoom(z)), opts)
+				if !ok {
+					contents = nil
+					break
 				}
-				points = append(points, pj)
+				contents = append(contents, c)
+			}
+		}
+		if contents != nil {
+			matched, done = pyr.Total(), true
+			for _, c := range contents {
+				add(c)
+			}
+		}
+	}
+	if !done {
+		buf := pointPool.Get().(*[]tiles.Point)
+		defer pointPool.Put(buf)
+		pts := (*buf)[:0]
+		all := f
+		all.BBox = nil
+		cover := tiles.TileBound(nw, 0).Union(tiles.TileBound(se, 0))
+		err = s.Points.EachPoint(r.Context(), all, geo.WorldBound(), func(p geo.PointRow) error {
+			matched++
+			if p.Lon >= cover.Min[0] && p.Lon <= cover.Max[0] && p.Lat >= cover.Min[1] && p.Lat <= cover.Max[1] {
+				pts = append(pts, tiles.Point(p))
+			}
+			return nil
+		})
+		*buf = pts
+		if err != nil {
+			return err
+		}
+		for y := nw.Y; y <= se.Y; y++ {
+			for x := nw.X; x <= se.X; x++ {
+				add(tiles.ClusterTile(maptile.New(x, y, maptile.Zoom(z)), *buf, opts))
 			}
 		}
 	}

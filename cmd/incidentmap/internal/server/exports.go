@@ -12,18 +12,11 @@ import (
 // filters as /api/incidents, streaming every match (no limit) in constant
 // memory.
 func (s *Server) handleExport(w http.ResponseWriter, r *http.Request) error {
-	q, err := parseQuery(r)
+	f, q, err := requestFilter(r, "format")
 	if err != nil {
-		return err
-	}
-	if err := checkParams(q, "format"); err != nil {
 		return err
 	}
 	format, err := export.ParseFormat(q.Get("format"))
-	if err != nil {
-		return err
-	}
-	f, err := parseFilter(q)
 	if err != nil {
 		return err
 	}

@@ -33,6 +33,21 @@ func parseQuery(r *http.Request) (url.Values, error) {
 	return q, nil
 }
 
+// requestFilter is the common start of every incident endpoint: the query
+// parsed strictly, no parameter beyond the filters and allowed, and the
+// filter. The raw values come back for the endpoint's own parameters.
+func requestFilter(r *http.Request, allowed ...string) (geo.IncidentFilter, url.Values, error) {
+	q, err := parseQuery(r)
+	if err != nil {
+		return geo.IncidentFilter{}, nil, err
+	}
+	if err := checkParams(q, allowed...); err != nil {
+		return geo.IncidentFilter{}, nil, err
+	}
+	f, err := parseFilter(q)
+	return f, q, err
+}
+
 // checkParams rejects parameters that are not in allowed or filterParams,
 // so a misspelt filter ("soruce=") is an error, not a silently wider result.
 func checkParams(q url.Values, allowed ...string) error {

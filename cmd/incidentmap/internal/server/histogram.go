@@ -9,14 +9,7 @@ import (
 // handleHistogram serves GET /api/histogram?interval=day|week|month plus the
 // incident filters: counts over event dates, for the map's time brush.
 func (s *Server) handleHistogram(w http.ResponseWriter, r *http.Request) error {
-	q, err := parseQuery(r)
-	if err != nil {
-		return err
-	}
-	if err := checkParams(q, "interval"); err != nil {
-		return err
-	}
-	f, err := parseFilter(q)
+	f, q, err := requestFilter(r, "interval")
 	if err != nil {
 		return err
 	}

@@ -18,14 +18,7 @@ var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 64<<10); return &
 
 // handleIncidentList serves GET /api/incidents as a GeoJSON FeatureCollection.
 func (s *Server) handleIncidentList(w http.ResponseWriter, r *http.Request) error {
-	q, err := parseQuery(r)
-	if err != nil {
-		return err
-	}
-	if err := checkParams(q); err != nil {
-		return err
-	}
-	f, err := parseFilter(q)
+	f, q, err := requestFilter(r)
 	if err != nil {
 		return err
 	}
@@ -85,14 +78,7 @@ func (s *Server) handleIncidentGet(w http.ResponseWriter, r *http.Request) error
 // handleSourceList serves GET /api/sources: outlets and claimants with
 // their incident counts under the other filters.
 func (s *Server) handleSourceList(w http.ResponseWriter, r *http.Request) error {
-	q, err := parseQuery(r)
-	if err != nil {
-		return err
-	}
-	if err := checkParams(q); err != nil {
-		return err
-	}
-	f, err := parseFilter(q)
+	f, _, err := requestFilter(r)
 	if err != nil {
 		return err
 	}

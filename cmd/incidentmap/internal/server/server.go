@@ -47,6 +47,9 @@ type Server struct {
 	Points    geo.PointService // optional: /tiles/incidents, /api/clusters, /map.png (tiles.go)
 	BaseMap   *tiles.BaseMap   // optional: /tiles/base, the offline base map
 	BaseTiles tiles.TileSource // optional: /tiles/basemap, the --basemap MBTiles file
+	// Pyramids, when set, holds the pre-clustered incidents (pyramids.go),
+	// shared between servers; nil means each server keeps its own.
+	Pyramids *PyramidCache
 
 	// Token, when set, is the bearer token that write requests need.
 	Token string
@@ -66,6 +69,7 @@ type Server struct {
 	httpServer *http.Server
 	ln         net.Listener
 	cache      responseCache // encoded /api/incidents pages by data version (cache.go)
+	pyramids   PyramidCache  // used when Pyramids is nil
 }
 
 // Handler returns the router with every route and middleware.

@@ -112,12 +112,8 @@ func (s *Server) handleIncidentTile(w http.ResponseWriter, r *http.Request) erro
 	v, cacheable := s.cacheVersion(r.Context())
 	data, hit := s.cache.get(v, key)
 	if !cacheable || !hit {
-		buf := pointPool.Get().(*[]tiles.Point)
-		defer pointPool.Put(buf)
-		if err := collectPoints(r.Context(), s.Points, f, boundArray(tiles.TileBound(t, 0)), buf); err != nil {
-			return err
-		}
-		if data, err = tiles.EncodeIncidentTile(t, *buf, tiles.EncodeOptions{}); err != nil {
+		data, err = s.encodeIncidentTile(r.Context(), t, f)
+		if err != nil {
 			return err
 		}
 		if cacheable {
@@ -135,6 +131,25 @@ func (s *Server) handleIncidentTile(w http.ResponseWriter, r *http.Request) erro
 	w.Header().Set("Content-Length", strconv.Itoa(len(data)))
 	_, _ = w.Write(data)
 	return nil
+}
+
+// encodeIncidentTile builds tile t for filter f: read from the cluster
+// pyramid when one answers (role filter only, a zoom clustered by zoom),
+// else by clustering the tile's points.
+func (s *Server) encodeIncidentTile(ctx context.Context, t maptile.Tile, f geo.IncidentFilter) ([]byte, error) {
+	if int(t.Z) < tiles.DefaultClusterMaxZoom {
+		if p := s.pyramid(ctx, f, false); p != nil {
+			if c, ok := p.Tile(t, tiles.ClusterOptions{}); ok {
+				return tiles.EncodeContent(t, c, "")
+			}
+		}
+	}
+	buf := pointPool.Get().(*[]tiles.Point)
+	defer pointPool.Put(buf)
+	if err := collectPoints(ctx, s.Points, f, boundArray(tiles.TileBound(t, 0)), buf); err != nil {
+		return nil, err
+	}
+	return tiles.EncodeIncidentTile(t, *buf, tiles.EncodeOptions{})
 }
 
 // cacheVersion returns the data version that keys s.cache; ok is false

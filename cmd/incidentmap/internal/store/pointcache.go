@@ -415,3 +415,12 @@ func (db *DB) WarmPointCache(ctx context.Context) error {
 	}
 	return nil
 }
+
+// PointCacheReady reports whether the in-memory copy is at the current data
+// version, so that reading every point (EachPoint over the world) is a walk
+// over memory rather than a scan of the table. The server builds its
+// cluster pyramids only then.
+func (db *DB) PointCacheReady(ctx context.Context) bool {
+	v, err := db.DataVersion(ctx)
+	return err == nil && db.points.get(v) != nil
+}
