@@ -23,14 +23,24 @@ run('screenshots', async () => {
 
   const { browser, page, problems } = await open({ viewport: { width: 1280, height: 800 } });
   try {
-    await page.goto(`${base}/?offline=1&mentions=1`);
+    await page.goto(`${base}/?offline=1&mentions=1&lat=35.0&lon=37.2&z=7`);
     await waitReady(page);
     // A popup over the fitted view shows more than one zoomed to a street.
-    const single = page.locator('.leaflet-marker-pane .im-marker').first();
-    if (await single.count()) {
-      await single.click();
-      await page.waitForSelector('.leaflet-popup-content .popup');
-    }
+    // Click the single marker nearest the middle of the map.
+    const clicked = await page.evaluate(() => {
+      const map = document.getElementById('map').getBoundingClientRect();
+      const cx = map.left + map.width / 2, cy = map.top + map.height / 2;
+      let best = null, bestD = Infinity;
+      for (const m of document.querySelectorAll('.leaflet-marker-pane .im-marker')) {
+        const r = m.getBoundingClientRect();
+        if (r.left < map.left || r.right > map.right || r.top < map.top || r.bottom > map.bottom) continue;
+        const d = Math.hypot(r.left - cx, r.top - cy);
+        if (d < bestD) { best = m; bestD = d; }
+      }
+      if (best) best.click();
+      return Boolean(best);
+    });
+    if (clicked) await page.waitForSelector('.leaflet-popup-content .popup');
     await page.waitForTimeout(800); // let the country shapes and the pan settle
     await page.screenshot({ path: path.join(out, 'map.png') });
     step(path.join(out, 'map.png'));
