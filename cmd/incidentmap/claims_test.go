@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"io"
+	"net/http"
 	"net/url"
 	"os"
 	"strings"
@@ -187,5 +189,45 @@ func mustWriteFile(tb testing.TB, path, content string) {
 	tb.Helper()
 	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
 		tb.Fatal(err)
+	}
+}
+
+// TestPrivateWithStoredToken: --private works with tokens made by
+// `incidentmap token create` alone; reads without one get 401.
+func TestPrivateWithStoredToken(t *testing.T) {
+	db := mustCopyTemplateDB(t)
+	out := mustRun(t, "token", "create", "--db", db, "--name", "reader")
+	token := ""
+	for _, f := range strings.Fields(out) {
+		if len(f) >= 32 && !strings.ContainsAny(f, ":/") {
+			token = f
+		}
+	}
+	if token == "" {
+		t.Fatalf("no token in %q", out)
+	}
+	cfg := DefaultConfig()
+	cfg.DB, cfg.Addr, cfg.Private = db, "127.0.0.1:0", true
+	cfg.Assets = "../../node_modules"
+	if err := cfg.Validate(); err != nil {
+		t.Fatalf("--private with stored tokens only: %v", err)
+	}
+	srv, a, err := startServer(context.Background(), cfg, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	defer srv.Close(context.Background())
+	base := "http://" + srv.Addr()
+	mustGetJSON(t, base+"/api/incidents", 401, nil)
+	req, _ := http.NewRequest("GET", base+"/api/incidents", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Errorf("read with a stored token: %d, want 200", resp.StatusCode)
 	}
 }

@@ -63,9 +63,6 @@ func (c *Config) Validate() error {
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
 		return fmt.Errorf("--addr %q: want HOST:PORT (e.g. localhost:8080): %v", c.Addr, err)
 	}
-	if c.Private && c.Token == "" {
-		return fmt.Errorf("--private needs a token: set INCIDENTMAP_TOKEN")
-	}
 	if len(c.Token) > 0 && len(c.Token) < 16 {
 		return fmt.Errorf("INCIDENTMAP_TOKEN is too short: use at least 16 characters")
 	}

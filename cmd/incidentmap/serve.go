@@ -67,6 +67,11 @@ func startServer(ctx context.Context, cfg Config, logw io.Writer) (*server.Serve
 		a.Close()
 		return nil, nil, err
 	}
+	if cfg.Private && cfg.Token == "" {
+		// Stored tokens (incidentmap token create) work too; without any,
+		// nobody can read, which is safe but worth saying.
+		log.Warn("--private without INCIDENTMAP_TOKEN: only tokens made with 'incidentmap token create' can read")
+	}
 	if cfg.Samples {
 		if err := ingestSamples(ctx, a, log); err != nil {
 			a.Close()
