@@ -32,7 +32,7 @@ const retryAfter = 1
 func expensive(r *http.Request) bool {
 	p := r.URL.Path
 	switch {
-	case p == "/api/export", p == "/map.png", strings.HasPrefix(p, "/tiles/"):
+	case p == "/api/export", p == "/map.png", p == "/api/clusters", strings.HasPrefix(p, "/tiles/"):
 		return true
 	case p == "/api/incidents", strings.HasPrefix(p, "/ogc/collections/") && strings.HasSuffix(p, "/items"):
 		// The limit itself is capped at MaxLimit by parseFilter; above a

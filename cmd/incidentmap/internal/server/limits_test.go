@@ -95,6 +95,7 @@ func TestExpensiveClassification(t *testing.T) {
 		{"/api/export?format=csv", true},
 		{"/map.png?bbox=35,32,42,37", true},
 		{"/tiles/incidents/5/19/12.mvt", true},
+		{"/api/clusters?z=6&bbox=30,30,40,40", true},
 		{"/api/incidents", false},
 		{"/api/incidents?limit=1000", false},
 		{"/api/incidents?limit=1001", true},
