@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"fmt"
 	"iter"
 	"strings"
@@ -241,10 +240,7 @@ func (db *DB) beginBulk(ctx context.Context) (*bulkBatch, error) {
 		q   string
 	}{
 		{&b.report, `INSERT INTO reports (hash, title, text, published, source, url, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?)`},
-		{&b.incident, `INSERT INTO incidents (report_id, date, day, date_precision, report_date,
-			source, place, name, geonameid, country, admin1, lat, lon, role, precision, confidence,
-			needs_review, disputed, sentence, start, "end", candidates)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
+		{&b.incident, insertIncidentSQL},
 		{&b.link, `INSERT INTO incident_reports (incident_id, report_id) VALUES (?, ?)`},
 		{&b.src, `INSERT OR IGNORE INTO incident_sources (incident_id, report_id, kind, name, stance) VALUES (?, ?, ?, ?, ?)`},
 	} {
@@ -283,21 +279,11 @@ func (b *bulkBatch) add(ctx context.Context, br BulkReport, now func() time.Time
 		if inc.DatePrecision == 0 {
 			inc.DatePrecision = geo.DatePrecisionDay
 		}
-		for _, s := range inc.Sources {
-			inc.Disputed = inc.Disputed || (s.Kind != geo.SourceOutlet && s.Stance == geo.StanceDenies)
+		args, err := incidentRow(r.ID, inc)
+		if err != nil {
+			return err
 		}
-		candidates := ""
-		if len(inc.Candidates) > 0 {
-			buf, err := json.Marshal(inc.Candidates)
-			if err != nil {
-				return err
-			}
-			candidates = string(buf)
-		}
-		res, err := b.incident.ExecContext(ctx, r.ID, inc.Date.UTC().Format(geo.DateLayout), dayNum(inc.Date),
-			inc.DatePrecision, inc.ReportDate.UTC().Format(geo.DateLayout), inc.Source, inc.Place, inc.Name,
-			inc.GeonameID, inc.CountryCode, inc.Admin1, inc.Lat, inc.Lon, roleNum(inc.Role), inc.Precision,
-			inc.Confidence, inc.NeedsReview, inc.Disputed, inc.Sentence, inc.Start, inc.End, candidates)
+		res, err := b.incident.ExecContext(ctx, args...)
 		if err != nil {
 			return err
 		}

@@ -47,26 +47,11 @@ func (db *DB) storeIncident(ctx context.Context, tx *sql.Tx, r *geo.Report, inc 
 }
 
 func insertIncident(ctx context.Context, tx *sql.Tx, r *geo.Report, inc *geo.Incident) error {
-	// A claimant's denial disputes the incident.
-	for _, s := range inc.Sources {
-		inc.Disputed = inc.Disputed || (s.Kind != geo.SourceOutlet && s.Stance == geo.StanceDenies)
+	args, err := incidentRow(inc.ReportID, inc)
+	if err != nil {
+		return err
 	}
-	candidates := ""
-	if len(inc.Candidates) > 0 {
-		buf, err := json.Marshal(inc.Candidates)
-		if err != nil {
-			return err
-		}
-		candidates = string(buf)
-	}
-	res, err := tx.ExecContext(ctx, `INSERT INTO incidents (report_id, date, day, date_precision, report_date,
-		source, place, name, geonameid, country, admin1, lat, lon, role, precision, confidence,
-		needs_review, disputed, sentence, start, "end", candidates)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		inc.ReportID, inc.Date.UTC().Format(geo.DateLayout), dayNum(inc.Date), inc.DatePrecision,
-		inc.ReportDate.UTC().Format(geo.DateLayout), inc.Source, inc.Place, inc.Name, inc.GeonameID,
-		inc.CountryCode, inc.Admin1, inc.Lat, inc.Lon, roleNum(inc.Role), inc.Precision, inc.Confidence,
-		inc.NeedsReview, inc.Disputed, inc.Sentence, inc.Start, inc.End, candidates)
+	res, err := tx.ExecContext(ctx, insertIncidentSQL, args...)
 	if err != nil {
 		return err
 	}
@@ -164,4 +149,30 @@ func (db *DB) findSameEvent(ctx context.Context, tx *sql.Tx, reportID int64, inc
 		return full[0], nil
 	}
 	return nil, nil
+}
+
+// insertIncidentSQL inserts one incident row; incidentRow gives its values.
+const insertIncidentSQL = `INSERT INTO incidents (report_id, date, day, date_precision, report_date,
+		source, place, name, geonameid, country, admin1, lat, lon, role, precision, confidence,
+		needs_review, disputed, sentence, start, "end", candidates)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+
+// incidentRow returns the values of insertIncidentSQL for inc, first
+// marking it disputed when a claimant denies it.
+func incidentRow(reportID int64, inc *geo.Incident) ([]any, error) {
+	for _, s := range inc.Sources {
+		inc.Disputed = inc.Disputed || (s.Kind != geo.SourceOutlet && s.Stance == geo.StanceDenies)
+	}
+	candidates := ""
+	if len(inc.Candidates) > 0 {
+		buf, err := json.Marshal(inc.Candidates)
+		if err != nil {
+			return nil, err
+		}
+		candidates = string(buf)
+	}
+	return []any{reportID, inc.Date.UTC().Format(geo.DateLayout), dayNum(inc.Date), inc.DatePrecision,
+		inc.ReportDate.UTC().Format(geo.DateLayout), inc.Source, inc.Place, inc.Name, inc.GeonameID,
+		inc.CountryCode, inc.Admin1, inc.Lat, inc.Lon, roleNum(inc.Role), inc.Precision, inc.Confidence,
+		inc.NeedsReview, inc.Disputed, inc.Sentence, inc.Start, inc.End, candidates}, nil
 }
