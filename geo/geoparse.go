@@ -276,7 +276,8 @@ func classifyContext(toks []token, a, b int, m mention, covered func(int) bool) 
 	// ending in 's owns what follows, which says nothing about it.
 	owner := toks[m.j-1].poss
 	// words after the match
-	if !owner && m.j+1 < b && !covered(m.j) && !toks[m.j].cap && articles[toks[m.j].lower] {
+	if !owner && m.j+1 < b && !covered(m.j) && !toks[m.j].cap && articles[toks[m.j].lower] &&
+		!arabicDescriptors[toks[m.j+1].lower] {
 		return false, false // "Naji al-Mustafa": the match is the start of a longer name
 	}
 	if !owner && m.j < b && !covered(m.j) {

@@ -70,6 +70,7 @@ func TestGeoparseGolden(t *testing.T) {
 		},
 		"village_of": {
 			{"Kabani", RoleIncident, "SY"}, {"Bdama", RoleIncident, "SY"}, {"Jisr al-Shughur", RoleIncident, "SY"},
+			{"Daraa", RoleIncident, "SY"},
 			{"Tuesday", "", ""},
 		},
 		"unresolved": {

@@ -160,6 +160,12 @@ var speakerNouns = set("officials", "official", "authorities", "government", "go
 	"leaders", "minister", "ministers", "envoy", "investigators", "delegation", "negotiators", "embassy", "spokesman",
 	"spokeswoman", "spokesperson")
 
+// arabicDescriptors after "al-" name a part of the place before them
+// ("Daraa al-Balad", the old town of Daraa; "Raqqa al-Jadida"), not a
+// person's family name.
+var arabicDescriptors = set("balad", "jadida", "jadid", "qadima", "qadim", "sharqi", "sharqiya", "gharbi",
+	"gharbiya", "shamali", "shamaliya", "janubi", "janubiya", "kabir", "kabira", "saghir", "saghira", "tahta", "fawqa")
+
 // meetingWords in a sentence make a place after "in" a meeting place.
 var meetingWords = set("meet", "meets", "meeting", "talks", "summit", "conference", "visit", "visits",
 	"visited", "scheduled", "negotiations", "discuss", "signed", "sign", "forum", "hosted", "host")
