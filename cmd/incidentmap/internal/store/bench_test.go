@@ -121,7 +121,7 @@ func BenchmarkFindIncidentsDB(b *testing.B) {
 	defer db.Close()
 	ctx := context.Background()
 	from, to := time.Date(2016, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2017, 12, 31, 0, 0, 0, 0, time.UTC)
-	for _, bm := range []struct {
+	queries := []struct {
 		name string
 		f    geo.IncidentFilter
 	}{
@@ -130,21 +130,41 @@ func BenchmarkFindIncidentsDB(b *testing.B) {
 			From: &from, To: &to, Sources: []string{"Levant Times"}}},
 		{"city", geo.IncidentFilter{BBox: &[4]float64{36.58, 35.89, 36.70, 35.97}, Limit: 1000}},
 		{"small", geo.IncidentFilter{BBox: &[4]float64{44.30, 33.25, 44.45, 33.40}, Limit: 1000}},
-	} {
-		b.Run(bm.name, func(b *testing.B) {
-			var n, got int
-			for b.Loop() {
-				db.mu.Lock()
-				clear(db.counts)
-				db.mu.Unlock()
-				incs, total, err := db.FindIncidents(ctx, bm.f)
-				if err != nil {
-					b.Fatal(err)
-				}
-				n, got = total, len(incs)
-			}
-			b.ReportMetric(float64(n), "matched")
-			b.ReportMetric(float64(got), "returned")
-		})
 	}
+	// "sql" answers from SQLite alone, "points" with the in-memory point
+	// cache, as the server does once it has loaded it.
+	for _, mode := range []string{"sql", "points"} {
+		if mode == "points" {
+			if err := db.WarmPointCache(ctx); err != nil {
+				b.Fatal(err)
+			}
+		} else {
+			holdPointCache(db)
+		}
+		for _, bm := range queries {
+			b.Run(bm.name+"/"+mode, func(b *testing.B) {
+				var n, got int
+				for b.Loop() {
+					db.mu.Lock()
+					clear(db.counts)
+					db.mu.Unlock()
+					incs, total, err := db.FindIncidents(ctx, bm.f)
+					if err != nil {
+						b.Fatal(err)
+					}
+					n, got = total, len(incs)
+				}
+				b.ReportMetric(float64(n), "matched")
+				b.ReportMetric(float64(got), "returned")
+			})
+		}
+	}
+}
+
+// holdPointCache drops the point cache and keeps it from being rebuilt,
+// so that queries are answered in SQL.
+func holdPointCache(db *DB) {
+	db.points.mu.Lock()
+	defer db.points.mu.Unlock()
+	db.points.cur, db.points.building = nil, true
 }

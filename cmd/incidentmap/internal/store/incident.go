@@ -126,8 +126,14 @@ func parseSources(s string) ([]geo.SourceRef, error) {
 		}
 		refs = append(refs, geo.SourceRef{Kind: geo.SourceKind(f[0]), Name: f[1], Stance: geo.Stance(f[2]), ReportID: rid})
 	}
-	// Outlets first, then claimants; each by report, then name. Sorted
-	// here rather than in SQL: an ORDER BY per row costs more than the page.
+	sortSources(refs)
+	return refs, nil
+}
+
+// sortSources puts outlets first, then claimants; each by report, then
+// name. Sorted here rather than in SQL: an ORDER BY per row costs more
+// than the page.
+func sortSources(refs []geo.SourceRef) {
 	slices.SortFunc(refs, func(a, b geo.SourceRef) int {
 		if a.Kind != b.Kind {
 			if a.Kind == geo.SourceOutlet {
@@ -137,7 +143,6 @@ func parseSources(s string) ([]geo.SourceRef, error) {
 		}
 		return cmp.Or(cmp.Compare(a.ReportID, b.ReportID), strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)))
 	})
-	return refs, nil
 }
 
 // parseDate parses YYYY-MM-DD without time.Parse's generality; it runs
@@ -227,6 +232,18 @@ func (db *DB) FindIncidents(ctx context.Context, f geo.IncidentFilter) ([]*geo.I
 	} else if limit > MaxLimit {
 		limit = MaxLimit
 	}
+	if s := db.points.get(v); s != nil {
+		ids, n, err := db.cachedPage(ctx, s, f, limit)
+		if err != nil {
+			return nil, 0, err
+		}
+		incidents, err := db.incidentsByID(ctx, tx, ids)
+		if err != nil {
+			return nil, 0, err
+		}
+		return incidents, n, nil
+	}
+	db.points.refresh(db, v)
 	if _, cached := db.cachedCount(q, v); !cached && q.alias == "i" && f.BBox != nil {
 		// A box with a narrow date range is driven by the date index, and
 		// its page needs every match sorted by id anyway: one scan that
@@ -239,9 +256,7 @@ func (db *DB) FindIncidents(ctx context.Context, f geo.IncidentFilter) ([]*geo.I
 		}
 		db.storeCount(q, v, len(ids))
 		slices.Sort(ids)
-		incidents, err := db.queryIncidents(ctx, tx, `SELECT `+incidentColumns+` FROM incidents i
-			WHERE i.id IN (SELECT value FROM json_each(?)) ORDER BY i.id`,
-			int64sJSON(pageOf(ids, f.AfterID, f.Offset, limit)))
+		incidents, err := db.incidentsByID(ctx, tx, pageOf(ids, f.AfterID, f.Offset, limit))
 		if err != nil {
 			return nil, 0, err
 		}
@@ -264,8 +279,11 @@ func (db *DB) FindIncidents(ctx context.Context, f geo.IncidentFilter) ([]*geo.I
 			page, args = q.pageByID(f.AfterID, limit, f.Offset)
 		}
 	}
-	incidents, err := db.queryIncidents(ctx, tx,
-		`SELECT `+incidentColumns+` FROM incidents i WHERE i.id IN (`+page+`) ORDER BY i.id`, args...)
+	ids, err := queryIDs(ctx, tx, page, args...)
+	if err != nil {
+		return nil, 0, FormatError(err)
+	}
+	incidents, err := db.incidentsByID(ctx, tx, ids)
 	if err != nil {
 		return nil, 0, err
 	}

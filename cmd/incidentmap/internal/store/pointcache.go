@@ -29,6 +29,9 @@ type pointCache struct {
 	cur      *pointSnapshot
 	building bool
 	sets     map[string][]uint64 // id bitmaps by filter, for cur's version
+	// smallAt is the last version at which the table was too small to
+	// cache, so that every query on a small table does not re-count it.
+	smallAt int64
 }
 
 // pointSnapshot is one immutable copy of the point columns.
@@ -75,7 +78,7 @@ func (c *pointCache) get(v int64) *pointSnapshot {
 // consistent with the version it carries.
 func (c *pointCache) refresh(db *DB, v int64) {
 	c.mu.Lock()
-	if c.building || (c.cur != nil && c.cur.version >= v) {
+	if c.building || (c.cur != nil && c.cur.version >= v) || c.smallAt == v {
 		c.mu.Unlock()
 		return
 	}
@@ -92,7 +95,8 @@ func (c *pointCache) refresh(db *DB, v int64) {
 			return
 		}
 		if s == nil {
-			return // too few incidents to be worth caching
+			c.smallAt = v // too few incidents to be worth caching
+			return
 		}
 		if c.cur == nil || s.version > c.cur.version {
 			c.cur, c.sets = s, nil

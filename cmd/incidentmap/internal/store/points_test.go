@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -96,18 +97,28 @@ func TestEachPointMatchesFindIncidents(t *testing.T) {
 		{"report", geo.IncidentFilter{ReportID: 3, Roles: []geo.Role{geo.RoleIncident, geo.RoleMention}}, geo.WorldBound()},
 		{"disjoint bbox", geo.IncidentFilter{BBox: &[4]float64{0, 0, 1, 1}}, region},
 	}
+	// The expected ids come from FindIncidents in SQL, before the cache
+	// exists; with it, FindIncidents answers from the cache too and must
+	// agree, count and pages included.
+	wants := make([][]int64, len(cases))
+	for i, tc := range cases {
+		wants[i] = []int64{}
+		f := tc.f
+		if b, ok := intersectBound(tc.bound, f.BBox); ok {
+			f.BBox = &b
+			wants[i] = findAllIDs(t, db, f)
+		}
+		if tc.name != "disjoint bbox" && len(wants[i]) == 0 {
+			t.Fatalf("%s selects nothing; it tests nothing", tc.name)
+		}
+	}
 	for _, cached := range []bool{false, true} {
 		if cached {
 			mustLoadPointCache(t, db)
 		}
-		for _, tc := range cases {
+		for i, tc := range cases {
 			t.Run(tc.name+map[bool]string{false: "/sql", true: "/cache"}[cached], func(t *testing.T) {
-				want := []int64{}
-				f := tc.f
-				if b, ok := intersectBound(tc.bound, f.BBox); ok {
-					f.BBox = &b
-					want = findAllIDs(t, db, f)
-				}
+				want := wants[i]
 				got := eachPointIDs(t, db, tc.f, tc.bound)
 				v, _ := db.DataVersion(context.Background())
 				if cached != (db.points.get(v) != nil) {
@@ -116,10 +127,55 @@ func TestEachPointMatchesFindIncidents(t *testing.T) {
 				if len(got) != len(want) || !slices.Equal(got, want) {
 					t.Fatalf("EachPoint gave %d ids, FindIncidents %d", len(got), len(want))
 				}
-				if tc.name != "disjoint bbox" && len(want) == 0 {
-					t.Fatal("case selects nothing; it tests nothing")
+				if !cached {
+					return
 				}
+				f := tc.f
+				b, ok := intersectBound(tc.bound, f.BBox)
+				if !ok {
+					return
+				}
+				f.BBox = &b
+				if got := findAllIDs(t, db, f); !slices.Equal(got, want) {
+					t.Fatalf("FindIncidents from the cache gave %d ids, from SQL %d", len(got), len(want))
+				}
+				assertPages(t, db, f, want)
 			})
+		}
+	}
+}
+
+// assertPages checks FindIncidents' count and its pages by offset and by
+// after_id against all, the ids f selects in order.
+func assertPages(t *testing.T, db *DB, f geo.IncidentFilter, all []int64) {
+	t.Helper()
+	for _, p := range []struct {
+		after         int64
+		offset, limit int
+	}{{0, 0, 1}, {0, 0, 7}, {0, 3, 5}, {0, len(all) - 2, 10}, {0, len(all) + 5, 10}, {0, math.MaxInt, 10}} {
+		for _, byAfter := range []bool{false, true} {
+			if byAfter && len(all) > p.offset && p.offset > 0 {
+				p.after, p.offset = all[p.offset-1], 0
+			}
+			f.AfterID, f.Offset, f.Limit = p.after, p.offset, p.limit
+			page, n, err := db.FindIncidents(context.Background(), f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			start, _ := slices.BinarySearch(all, p.after+1)
+			if p.offset > len(all)-start {
+				start = len(all)
+			} else {
+				start += p.offset
+			}
+			want := all[start:min(start+p.limit, len(all))]
+			got := make([]int64, len(page))
+			for i, in := range page {
+				got[i] = in.ID
+			}
+			if n != len(all) || !slices.Equal(got, want) {
+				t.Fatalf("after=%d offset=%d limit=%d: matched %d, page %v; want %d, %v", p.after, p.offset, p.limit, n, got, len(all), want)
+			}
 		}
 	}
 }

@@ -1,0 +1,65 @@
+package store
+
+import (
+	"context"
+	"reflect"
+	"testing"
+
+	"github.com/incidentmap/incidentmap/geo"
+)
+
+// TestIncidentsByIDMatchesIncidentColumns checks that the packed page
+// read returns exactly what the plain incidentColumns query does, for
+// incidents whose texts hold the packing's separator, other control
+// characters, quotes and non-Latin script, with and without candidates,
+// sources and several reports.
+func TestIncidentsByIDMatchesIncidentColumns(t *testing.T) {
+	db := MustOpenDB(t)
+	ctx := context.Background()
+	byPlace := fixture(t, db)
+	hostile := []*geo.Incident{
+		{Place: "Abu\x1fSharja", Name: "Abu\x1fSharja", Lat: 35.7, Lon: 37.0, Role: geo.RoleIncident, Precision: 3,
+			Date: day("2020-01-22"), Sentence: "first\x1fsecond\x1e third", Start: 6, End: 17},
+		{Place: "Kafr \"Nabl\"", Name: "كفرنبل", Lat: 35.61, Lon: 36.56, Role: geo.RoleIncident, Precision: 1,
+			Date: day("2020-01-22"), Sentence: "<script>alert(1)</script>\x00\x1f", Disputed: true,
+			Candidates: []geo.Candidate{{GeonameID: 1, Name: "a\x1fb", Score: 0.5}, {GeonameID: 2, Name: "c", Score: 0.25}},
+			Sources:    []geo.SourceRef{{Name: "Someone", Kind: geo.SourceClaimant, Stance: geo.StanceDenies}}},
+		{Place: "Maarat", Name: "Maarat", Lat: 35.64, Lon: 36.67, Role: geo.RoleMention, Precision: 2,
+			Date: day("2020-01-22"), Sentence: "plain", NeedsReview: true, Start: 1 << 20, End: 1<<20 + 6},
+	}
+	MustCreateReport(t, db, newReport("C D", "2020-01-22", "report four"), hostile...)
+	if len(byPlace) == 0 {
+		t.Fatal("empty fixture")
+	}
+	tx, err := db.beginRead(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	want, err := db.queryIncidents(ctx, tx, `SELECT `+incidentColumns+` FROM incidents i ORDER BY i.id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(want) != 7 {
+		t.Fatalf("%d incidents stored, want 7", len(want))
+	}
+	ids := make([]int64, len(want))
+	for i, in := range want {
+		ids[i] = in.ID
+	}
+	got, err := db.incidentsByID(ctx, tx, append(ids, ids[len(ids)-1]+100)) // and one absent id
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(want) {
+		t.Fatalf("incidentsByID returned %d incidents, want %d", len(got), len(want))
+	}
+	for i := range want {
+		if !reflect.DeepEqual(got[i], want[i]) {
+			t.Errorf("incident %d:\n got %+v\nwant %+v", want[i].ID, got[i], want[i])
+		}
+	}
+	if got, err := db.incidentsByID(ctx, tx, nil); err != nil || len(got) != 0 {
+		t.Errorf("no ids: %v, %v", got, err)
+	}
+}
