@@ -16,11 +16,10 @@ import (
 // incidentsByID reads the incidents with the given ids, which must be
 // ascending, in that order; ids no longer stored are skipped.
 //
-// It is incidentColumns' query taken apart: the rows, then the page's
-// reports, then its sources, each one statement over the whole page,
-// joined here by id. The correlated group_concat sub-selects of
-// incidentColumns cost 10 ms for a 1,000-incident page at 1M incidents,
-// mostly in building the concatenated strings; three flat reads cost 3.
+// It is incidentColumns' query taken apart: the rows with their report
+// ids, then the page's sources in one statement, joined here by id. The
+// correlated sub-select of the sources, with its concatenated records,
+// costs more than reading them as rows.
 func (db *DB) incidentsByID(ctx context.Context, tx *sql.Tx, ids []int64) ([]*geo.Incident, error) {
 	incidents := make([]*geo.Incident, 0, len(ids))
 	if len(ids) == 0 {
@@ -52,9 +51,14 @@ func (db *DB) incidentsByID(ctx context.Context, tx *sql.Tx, ids []int64) ([]*ge
 	rows.Close()
 	for _, id := range unpacked {
 		i, _ := slices.BinarySearchFunc(incidents, id, func(in *geo.Incident, id int64) int { return cmpID(in.ID, id) })
-		if err := scanIncidentRow(tx.QueryRowContext(ctx, `SELECT `+incidentRowColumns+` FROM incidents i WHERE i.id = ?`, id), incidents[i]); err != nil {
-			return nil, FormatError(err)
+		full, err := db.queryIncidents(ctx, tx, `SELECT `+incidentColumns+` FROM incidents i WHERE i.id = ?`, id)
+		if err != nil {
+			return nil, err
+		} else if len(full) != 1 {
+			return nil, fmt.Errorf("incident %d: gone within one read transaction", id)
 		}
+		*incidents[i] = *full[0]
+		incidents[i].Sources = nil // read with the page's below
 	}
 	byID := func(id int64) *geo.Incident {
 		i, ok := slices.BinarySearchFunc(incidents, id, func(in *geo.Incident, id int64) int { return cmpID(in.ID, id) })
@@ -63,27 +67,6 @@ func (db *DB) incidentsByID(ctx context.Context, tx *sql.Tx, ids []int64) ([]*ge
 		}
 		return incidents[i]
 	}
-
-	// The primary key orders both by incident, then report.
-	rows, err = tx.QueryContext(ctx, `SELECT r.incident_id, r.report_id FROM json_each(?) j
-		JOIN incident_reports r ON r.incident_id = j.value ORDER BY r.incident_id, r.report_id`, list)
-	if err != nil {
-		return nil, FormatError(err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id, report int64
-		if err := rows.Scan(&id, &report); err != nil {
-			return nil, err
-		}
-		if inc := byID(id); inc != nil {
-			inc.ReportIDs = append(inc.ReportIDs, report)
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return nil, FormatError(err)
-	}
-	rows.Close()
 
 	rows, err = tx.QueryContext(ctx, `SELECT s.incident_id, s.kind, s.name, s.stance, s.report_id FROM json_each(?) j
 		JOIN incident_sources s ON s.incident_id = j.value`, list)
@@ -112,12 +95,6 @@ func (db *DB) incidentsByID(ctx context.Context, tx *sql.Tx, ids []int64) ([]*ge
 
 func cmpID(a, b int64) int { return cmp.Compare(a, b) }
 
-// incidentRowColumns are the incidents columns of incidentColumns: all
-// but the reports and sources.
-const incidentRowColumns = `i.id, i.report_id, i.date, i.date_precision, i.report_date, i.source,
-	i.place, i.name, i.geonameid, i.country, i.admin1, i.lat, i.lon, i.role, i.precision, i.confidence,
-	i.needs_review, i.disputed, i.sentence, i.start, i."end", i.candidates`
-
 // packedIncidentColumns are incidentRowColumns in 9 values instead of 22:
 // the go-sqlite3 driver spends about 300 ns per value it hands over, more
 // than SQLite spends reading the row, so the small integers travel as one
@@ -130,7 +107,9 @@ const packedIncidentColumns = `i.id, i.report_id, i.geonameid,
 		instr(i.admin1, x'1f') + instr(i.candidates, x'1f') + instr(i.sentence, x'1f') > 0),
 	i.start*4294967296 + i."end", i.lat, i.lon, i.confidence,
 	i.report_date || x'1f' || i.source || x'1f' || i.place || x'1f' || i.name || x'1f' || i.country || x'1f' ||
-	i.admin1 || x'1f' || i.candidates || x'1f' || i.sentence`
+	i.admin1 || x'1f' || i.candidates || x'1f' ||
+	coalesce((SELECT group_concat(r.report_id) FROM incident_reports r WHERE r.incident_id = i.id), '') || x'1f' ||
+	i.sentence`
 
 // scanPackedRow scans packedIncidentColumns into inc. ok is false when a
 // text holds the separator itself, so the fields cannot be told apart
@@ -146,7 +125,7 @@ func scanPackedRow(s rowScanner, inc *geo.Incident) (ok bool, err error) {
 		return false, nil
 	}
 	flags >>= 1
-	var f [8]string
+	var f [9]string
 	for i := range len(f) - 1 {
 		var found bool
 		if f[i], texts, found = strings.Cut(texts, "\x1f"); !found {
@@ -170,36 +149,10 @@ func scanPackedRow(s rowScanner, inc *geo.Incident) (ok bool, err error) {
 			return false, fmt.Errorf("incident %d: candidates: %w", inc.ID, err)
 		}
 	}
-	inc.Sentence = f[7]
+	if inc.ReportIDs, err = parseIDs(f[7]); err != nil {
+		return false, fmt.Errorf("incident %d: reports: %w", inc.ID, err)
+	}
+	slices.Sort(inc.ReportIDs) // group_concat promises no order
+	inc.Sentence = f[8]
 	return true, nil
-}
-
-// scanIncidentRow scans the incidents columns of incidentColumns (all but
-// the reports and sources) into inc.
-func scanIncidentRow(s rowScanner, inc *geo.Incident) error {
-	var date, reportDate, candidates string
-	// int64 destinations: database/sql assigns them without reflection.
-	var datePrec, role, prec, review, disputed, start, end int64
-	if err := s.Scan(&inc.ID, &inc.ReportID, &date, &datePrec, &reportDate, &inc.Source,
-		&inc.Place, &inc.Name, &inc.GeonameID, &inc.CountryCode, &inc.Admin1, &inc.Lat, &inc.Lon,
-		&role, &prec, &inc.Confidence, &review, &disputed, &inc.Sentence,
-		&start, &end, &candidates); err != nil {
-		return err
-	}
-	inc.DatePrecision, inc.Precision, inc.Start, inc.End = int(datePrec), int(prec), int(start), int(end)
-	inc.NeedsReview, inc.Disputed = review != 0, disputed != 0
-	inc.Role = roleFromNum(int(role))
-	var err error
-	if inc.Date, err = parseDate(date); err != nil {
-		return fmt.Errorf("incident %d: date: %w", inc.ID, err)
-	}
-	if inc.ReportDate, err = parseDate(reportDate); err != nil {
-		return fmt.Errorf("incident %d: report date: %w", inc.ID, err)
-	}
-	if candidates != "" {
-		if err := json.Unmarshal([]byte(candidates), &inc.Candidates); err != nil {
-			return fmt.Errorf("incident %d: candidates: %w", inc.ID, err)
-		}
-	}
-	return nil
 }

@@ -28,8 +28,11 @@ func TestIncidentsByIDMatchesIncidentColumns(t *testing.T) {
 			Date: day("2020-01-22"), Sentence: "plain", NeedsReview: true, Start: 1 << 20, End: 1<<20 + 6},
 	}
 	MustCreateReport(t, db, newReport("C D", "2020-01-22", "report four"), hostile...)
-	if len(byPlace) == 0 {
-		t.Fatal("empty fixture")
+	again := &geo.Incident{Place: "Idlib", GeonameID: 169389, Lat: 35.931, Lon: 36.631, Role: geo.RoleIncident,
+		Date: day("2020-01-23"), Sentence: "Strikes hit Idlib.", Sources: []geo.SourceRef{{Name: "Another claimant", Stance: geo.StanceClaims}}}
+	MustCreateReport(t, db, newReport("E", "2020-01-24", "report five"), again)
+	if again.ID != byPlace["Idlib"].ID {
+		t.Fatal("the second Idlib report did not merge; the test needs an incident with two reports")
 	}
 	tx, err := db.beginRead(ctx)
 	if err != nil {
@@ -53,6 +56,9 @@ func TestIncidentsByIDMatchesIncidentColumns(t *testing.T) {
 	}
 	if len(got) != len(want) {
 		t.Fatalf("incidentsByID returned %d incidents, want %d", len(got), len(want))
+	}
+	if len(want[0].ReportIDs) != 2 || len(want[0].Sources) < 4 {
+		t.Fatalf("merged incident has reports %v, sources %v", want[0].ReportIDs, want[0].Sources)
 	}
 	for i := range want {
 		if !reflect.DeepEqual(got[i], want[i]) {
