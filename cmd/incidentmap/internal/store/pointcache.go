@@ -298,16 +298,19 @@ type pointMatcher struct {
 }
 
 func (m *pointMatcher) match(p *pointRec) bool {
-	if p.day < m.dayMin || p.day > m.dayMax || p.prec > m.maxPrec || p.flags&m.flagMask != m.flags {
-		return false
-	}
-	role := uint8(1)
-	if p.flags&flagMention != 0 {
-		role = 2
-	}
-	if m.roleMask&role == 0 {
-		return false
-	}
+	return m.matchFields(p) && (len(m.idSets) == 0 || m.matchSets(p))
+}
+
+// matchFields checks the filters the record holds; small enough to be
+// inlined in the loops over hundreds of thousands of records.
+func (m *pointMatcher) matchFields(p *pointRec) bool {
+	role := uint8(1) << (p.flags & flagMention >> 2) // 1 incident, 2 mention
+	return p.day >= m.dayMin && p.day <= m.dayMax && p.prec <= m.maxPrec &&
+		p.flags&m.flagMask == m.flags && m.roleMask&role != 0
+}
+
+// matchSets checks the id bitmaps (sources, report).
+func (m *pointMatcher) matchSets(p *pointRec) bool {
 	for _, set := range m.idSets {
 		if w := uint64(p.id) >> 6; w >= uint64(len(set)) || set[w]&(1<<(uint64(p.id)&63)) == 0 {
 			return false

@@ -41,18 +41,22 @@ func (db *DB) cachedPage(ctx context.Context, s *pointSnapshot, f geo.IncidentFi
 	bm := (*bp)[:words]
 	clear(bm)
 	n := 0
-	mark := func(lo, hi int, b [4]float64, box bool) error {
-		for i := lo; i < hi; i++ {
-			if (i-lo)&0xffff == 0xffff && ctx.Err() != nil {
+	after, sets := f.AfterID, len(m.idSets) > 0
+	mark := func(recs []pointRec, b [4]float64) error {
+		for len(recs) > 0 {
+			if ctx.Err() != nil {
 				return ctx.Err()
 			}
-			p := &s.recs[i]
-			if box && (p.lon < b[0] || p.lon > b[2] || p.lat < b[1] || p.lat > b[3]) {
-				continue
-			}
-			if m.match(p) {
+			chunk := recs[:min(len(recs), 1<<16)]
+			recs = recs[len(chunk):]
+			for i := range chunk {
+				p := &chunk[i]
+				if p.lon < b[0] || p.lon > b[2] || p.lat < b[1] || p.lat > b[3] ||
+					!m.matchFields(p) || (sets && !m.matchSets(p)) {
+					continue
+				}
 				n++
-				if p.id > f.AfterID {
+				if p.id > after {
 					bm[p.id>>6] |= 1 << (uint64(p.id) & 63)
 				}
 			}
@@ -60,7 +64,7 @@ func (db *DB) cachedPage(ctx context.Context, s *pointSnapshot, f geo.IncidentFi
 		return nil
 	}
 	if f.BBox == nil {
-		err = mark(0, len(s.recs), [4]float64{}, false)
+		err = mark(s.recs, [4]float64{-180, -90, 180, 90})
 	} else {
 		b := *f.BBox
 		for _, r := range keyRanges(b) {
@@ -69,7 +73,7 @@ func (db *DB) cachedPage(ctx context.Context, s *pointSnapshot, f geo.IncidentFi
 			if r[1] <= math.MaxUint32 {
 				hi, _ = slices.BinarySearch(s.keys, uint32(r[1]))
 			}
-			if err = mark(lo, hi, b, true); err != nil {
+			if err = mark(s.recs[lo:hi], b); err != nil {
 				break
 			}
 		}
