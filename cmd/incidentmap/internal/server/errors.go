@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -35,6 +36,12 @@ func (s *Server) handle(h handlerFunc) http.HandlerFunc {
 }
 
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	if r.Context().Err() != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
+		// The client went away (or the server is shutting down): nobody
+		// reads an answer, and it is no server failure to alert on.
+		s.logger().Debug("request abandoned", "method", r.Method, "path", r.URL.Path, "err", err)
+		return
+	}
 	var maxErr *http.MaxBytesError
 	if errors.As(err, &maxErr) {
 		err = geo.Errorf(geo.ETOOLARGE, "request body too large: the limit is %d bytes", maxErr.Limit)
