@@ -15,17 +15,21 @@ import (
 //	regions and continents (regions.go table)   9_050_000_000 + index in that table
 //	admin-1 areas derived from cities          9_100_000_000 + FNV-1a("CC.code") mod 1e8
 //	US counties                                 9_300_000_000 + 5-digit FIPS code
+//	British and Irish counties (counties.go)    9_301_000_000 + FNV-1a("CC|name") mod 1e6
 const (
 	SyntheticCountryBase = 9_000_000_000
 	SyntheticRegionBase  = 9_050_000_000
 	SyntheticAdmin1Base  = 9_100_000_000
 	SyntheticCountyBase  = 9_300_000_000
+	// SyntheticOtherCountyBase starts the ids of counties outside the US.
+	SyntheticOtherCountyBase = 9_301_000_000
 )
 
 // Country is one country of the npm world-countries dataset, reduced to
 // what the gazetteer needs.
 type Country struct {
 	Code      string   // ISO 3166-1 alpha-2
+	Numeric   string   // ISO 3166-1 numeric ("760"), as world-atlas ids its shapes; may be ""
 	Name      string   // common English name
 	Names     []string // official name, alternate spellings (without codes)
 	Demonyms  []string // English adjectival forms: "Syrian"
@@ -41,6 +45,7 @@ type worldCountry struct {
 	} `json:"name"`
 	CCA2         string    `json:"cca2"`
 	CCA3         string    `json:"cca3"`
+	CCN3         string    `json:"ccn3"`
 	AltSpellings []string  `json:"altSpellings"`
 	Region       string    `json:"region"`
 	Subregion    string    `json:"subregion"`
@@ -65,7 +70,7 @@ func ReadCountries(r io.Reader) ([]Country, error) {
 		if len(w.CCA2) != 2 || len(w.LatLng) != 2 || w.Name.Common == "" {
 			return nil, Errorf(EINVALID, "world-countries JSON: entry %d: missing cca2, name or latlng", i)
 		}
-		c := Country{Code: w.CCA2, Name: w.Name.Common, Lat: w.LatLng[0], Lon: w.LatLng[1],
+		c := Country{Code: w.CCA2, Numeric: w.CCN3, Name: w.Name.Common, Lat: w.LatLng[0], Lon: w.LatLng[1],
 			Region: w.Region, Subregion: w.Subregion}
 		if p, ok := countryPoints[c.Code]; ok {
 			c.Lat, c.Lon = p[0], p[1]

@@ -14,15 +14,19 @@ const (
 	DefaultCountriesPath    = "world-countries/countries.json"                 // ODbL
 	DefaultSubdivisionsPath = "cldr-subdivisions-full/subdivisions/en/en.json" // Unicode-3.0; optional
 	defaultSubdivisionsAlt  = "cldr-subdivisions-full/subdivisions/en/subdivisions.json"
-	DefaultCountiesPath     = "us-atlas/counties-10m.json" // ISC, US Census Bureau data; optional
+	DefaultCountiesPath     = "us-atlas/counties-10m.json"     // ISC, US Census Bureau data; optional
+	DefaultShapesPath       = "world-atlas/countries-50m.json" // Natural Earth, public domain; optional
 )
 
 // ReadDefaultPlaces reads the default gazetteer from an npm assets
 // directory and calls fn with every place: the cities500 places, the
 // countries (with their demonyms, see CountryPlaces), continents and
-// regions, the admin-1 areas DeriveAdmin1 can name, and the US counties
-// (see ReadUSCounties). The CLDR subdivision names and us-atlas are
-// optional: without them there are no admin-1 areas or counties.
+// regions, the admin-1 areas DeriveAdmin1 can name (placed by
+// CentreAdmin1 when world-atlas is installed), the British and Irish
+// counties (DeriveCounties) and the US counties (see ReadUSCounties). The
+// CLDR subdivision names, world-atlas and us-atlas are optional: without
+// them there are no admin-1 areas, the areas sit at the middle of their
+// towns, or there are no US counties.
 func ReadDefaultPlaces(fsys fs.FS, fn func(*Place) error) error {
 	f, err := fsys.Open(DefaultCitiesPath)
 	if err != nil {
@@ -62,7 +66,13 @@ func ReadDefaultPlaces(fsys fs.FS, fn func(*Place) error) error {
 	if err != nil {
 		return err
 	}
-	for _, p := range DeriveAdmin1(cities, subs) {
+	areas := DeriveAdmin1(cities, subs)
+	shapes, err := readShapes(fsys, cs)
+	if err != nil {
+		return err
+	}
+	CentreAdmin1(areas, cities, shapes)
+	for _, p := range append(areas, DeriveCounties(cities)...) {
 		if err := fn(p); err != nil {
 			return err
 		}
@@ -89,6 +99,24 @@ func readCounties(fsys fs.FS, subs map[string]string, fn func(*Place) error) err
 		}
 	}
 	return nil
+}
+
+// readShapes reads the world-atlas country shapes if installed.
+func readShapes(fsys fs.FS, cs []Country) (map[string]CountryShape, error) {
+	f, err := fsys.Open(DefaultShapesPath)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	} else if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	byNumeric := make(map[string]string, len(cs))
+	for _, c := range cs {
+		if c.Numeric != "" {
+			byNumeric[c.Numeric] = c.Code
+		}
+	}
+	return ReadCountryShapes(f, byNumeric)
 }
 
 // readSubdivisions reads the CLDR subdivision names if installed.

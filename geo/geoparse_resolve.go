@@ -62,6 +62,10 @@ type docContext struct {
 
 	all    *votes            // every name's votes
 	byName map[string]*votes // votes per name (mentionKey)
+
+	// sovereign holds the names (mentionKey) that the report, somewhere,
+	// gives what only a sovereign state has (see sovereignCue).
+	sovereign map[string]bool
 }
 
 func softmax(scores []float64) []float64 {
@@ -97,10 +101,14 @@ func newVotes() *votes { return &votes{country: map[string]float64{}, admin1: ma
 // against the votes of the other names only (see share): otherwise a big
 // city's population would vote for itself.
 func (p *Geoparser) context(toks []token, ms []mention) *docContext {
-	c := &docContext{country: map[string]float64{}, admin1: map[string]float64{}, byName: map[string]*votes{}}
+	c := &docContext{country: map[string]float64{}, admin1: map[string]float64{}, byName: map[string]*votes{},
+		sovereign: map[string]bool{}}
 	all := newVotes()
 	for _, m := range ms {
 		key := mentionKey(toks, m)
+		if m.kind == kindPlace && sovereignCue(toks, m) {
+			c.sovereign[key] = true
+		}
 		v := c.byName[key]
 		if v == nil {
 			v = newVotes()
@@ -166,6 +174,31 @@ func (p *Geoparser) context(toks []token, ms []mention) *docContext {
 	return c
 }
 
+// sovereignWords name what only a sovereign state has. A state or
+// province has a governor, a premier, a legislature and a government, so
+// those words say nothing.
+var sovereignWords = map[string]bool{"president": true, "parliament": true, "republic": true,
+	"embassy": true, "ambassador": true, "king": true, "queen": true}
+
+// sovereignCue reports whether m is named as a sovereign state: "the
+// President of X", "Prime Minister of X", "X's parliament", "X's prime
+// minister". Georgia, Mexico, Luxembourg or Djibouti then mean the country
+// rather than a state, city or province of the same name.
+func sovereignCue(toks []token, m mention) bool {
+	if m.i >= 2 && toks[m.i-1].lower == "of" && toks[m.i-1].gapBefore == ' ' && toks[m.i].gapBefore == ' ' {
+		w := toks[m.i-2].lower
+		if sovereignWords[w] || w == "minister" && m.i >= 3 && toks[m.i-3].lower == "prime" {
+			return true
+		}
+	}
+	last := toks[m.j-1]
+	if last.poss && m.j < len(toks) && toks[m.j].sentence == last.sentence {
+		w := toks[m.j].lower
+		return sovereignWords[w] || w == "prime" && m.j+1 < len(toks) && toks[m.j+1].lower == "minister"
+	}
+	return false
+}
+
 // mentionKey names a mention for leave-one-out voting.
 func mentionKey(toks []token, m mention) string {
 	var b strings.Builder
@@ -228,6 +261,9 @@ func (p *Geoparser) rank(toks []token, m mention, c *docContext, cue *Place) []s
 		}
 		if x.Alt && pl.FeatureClass == "P" && namesakeProvince(m.matches, pl) {
 			s += 1.2 // "Geneva" for Genève: the province's English name is the city's too
+		}
+		if pl.FeatureCode == "PCLI" && c.sovereign[key] {
+			s += 2 // "the Prime Minister of Georgia": the country, all through the report
 		}
 		if !x.Alt && (pl.FeatureCode == "PCLI" || pl.FeatureCode == "ADM1") {
 			s += 1.5 // the main name of a country or province ("Mexico", "California")

@@ -57,7 +57,7 @@ func (p *Geoparser) resolve(rs []rune, toks []token, ms []mention) []Toponym {
 		if prev, ok := placed[k]; ok {
 			prev.Start, prev.End, prev.Text, prev.Sentence = t.Start, t.End, t.Text, t.Sentence
 			t = prev
-		} else if !p.placeUnknown(&t, m, c, out) {
+		} else if !p.placeUnknown(&t, m, c, out, rs) {
 			continue
 		}
 		placed[k] = t
@@ -198,10 +198,12 @@ func (p *Geoparser) cue(toks []token, m mention) *Place {
 }
 
 // placeUnknown places a name the gazetteer lacks (or could not place) at the
-// best containing area it can justify: a resolved place named with it in
-// the same sentence (precision 2), else the report's main admin-1 area
-// (precision 3). It reports false when there is no such area.
-func (p *Geoparser) placeUnknown(t *Toponym, m mention, c *docContext, done []Toponym) bool {
+// best containing area it can justify: the town or county it is said to be
+// in ("the village of X in Fife"), else a resolved town or county of the
+// report's country named with it in the same sentence (both precision 2),
+// else the report's main admin-1 area in its main country, else that
+// country (precision 3). It reports false when there is no such area.
+func (p *Geoparser) placeUnknown(t *Toponym, m mention, c *docContext, done []Toponym, rs []rune) bool {
 	if o := m.override; o != nil || p.overrideFor(t.Text, c) != nil {
 		if o == nil {
 			o = p.overrideFor(t.Text, c)
@@ -219,8 +221,22 @@ func (p *Geoparser) placeUnknown(t *Toponym, m mention, c *docContext, done []To
 	t.NeedsReview, t.Resolved = true, false
 	var near *Toponym
 	for k := range done {
+		// "X in Y": Y contains X, whatever country the report is about.
 		d := &done[k]
-		if d.Sentence != t.Sentence || !d.Resolved || d.Adjectival || d.Precision != PrecisionExact {
+		if d.Start > t.End && d.Sentence == t.Sentence && d.Resolved && !d.Adjectival && m.areaWord == "" &&
+			(d.Precision == PrecisionExact || d.FeatureCode == "ADM2") &&
+			strings.TrimSpace(string(rs[t.End:d.Start])) == "in" {
+			near = d
+			break
+		}
+	}
+	for k := range done {
+		if near != nil {
+			break
+		}
+		d := &done[k]
+		if d.Sentence != t.Sentence || !d.Resolved || d.Adjectival || d.Precision > PrecisionNear ||
+			d.Precision == PrecisionNear && d.FeatureCode != "ADM2" {
 			continue
 		}
 		if c.topCC != "" && d.CountryCode != c.topCC {
@@ -237,11 +253,18 @@ func (p *Geoparser) placeUnknown(t *Toponym, m mention, c *docContext, done []To
 	}
 	if c.topAdmin1 != "" {
 		cc, code, _ := strings.Cut(c.topAdmin1, ".")
-		if a := p.g.Admin1(cc, code); a != nil && c.country[cc] >= 0.3 {
+		if a := p.g.Admin1(cc, code); a != nil && c.country[cc] >= 0.3 && (cc == c.topCC || c.topCC == "") {
 			t.Lat, t.Lon, t.CountryCode, t.Admin1 = a.Lat, a.Lon, cc, a.Name
 			t.Precision, t.Confidence = PrecisionProvince, 0.2
 			return true
 		}
+	}
+	// No province of the report's country stands out (its provinces may
+	// be missing from the gazetteer): the country is the best area left.
+	if a := p.g.Country(c.topCC); a != nil && c.country[c.topCC] >= 0.5 {
+		t.Lat, t.Lon, t.CountryCode = a.Lat, a.Lon, c.topCC
+		t.Precision, t.Confidence = PrecisionProvince, 0.1
+		return true
 	}
 	return false
 }

@@ -17,10 +17,11 @@ var defaultGazetteer = sync.OnceValues(func() (*Gazetteer, error) {
 func mustDefaultGazetteer(tb testing.TB) *Gazetteer {
 	tb.Helper()
 	assetsFS(tb)
-	for _, optional := range []string{DefaultSubdivisionsPath, DefaultCountiesPath} {
+	for _, optional := range []string{DefaultSubdivisionsPath, DefaultCountiesPath, DefaultShapesPath} {
 		if _, err := os.Stat(filepath.Join("..", "node_modules", optional)); err != nil {
 			// Without admin-1 names and counties the figures and goldens
-			// differ; package.json must list cldr-subdivisions-full and us-atlas.
+			// differ; package.json must list cldr-subdivisions-full, us-atlas
+			// and world-atlas.
 			tb.Skipf("default gazetteer incomplete (npm install): %v", err)
 		}
 	}

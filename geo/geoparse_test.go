@@ -73,6 +73,22 @@ func TestGeoparseGolden(t *testing.T) {
 			{"Daraa", RoleIncident, "SY"},
 			{"Tuesday", "", ""},
 		},
+		// A county of Britain or Ireland, and a village the gazetteer lacks
+		// placed in the county it is said to be in.
+		"counties": {
+			{"Suffolk", RoleIncident, "GB"}, {"Fife", RoleIncident, "GB"}, {"Kilconquhar", RoleIncident, "GB"},
+			{"Cornwall", RoleIncident, "GB"}, {"County Clare", RoleIncident, "IE"},
+		},
+		// "The Prime Minister of Georgia", "Georgia's parliament": the
+		// country, in every mention, though Atlanta is named too.
+		"sovereign": {
+			{"Georgia", RoleMention, "GE"}, {"Tbilisi", RoleIncident, "GE"}, {"Atlanta", RoleIncident, "US"},
+		},
+		// Large provinces (their points: TestAdmin1CentresDefaultGazetteer).
+		"provinces": {
+			{"Ontario", RoleIncident, "CA"}, {"Alberta", RoleIncident, "CA"}, {"Queensland", RoleIncident, "AU"},
+			{"New South Wales", RoleIncident, "AU"}, {"Alaska", RoleIncident, "US"}, {"Wildfires", "", ""},
+		},
 		"unresolved": {
 			{"Tell Nuwaysa", RoleIncident, "SY"}, {"Kafr Sijnah", RoleIncident, "SY"}, {"Maarat al-Numan", RoleIncident, "SY"},
 		},
