@@ -1,6 +1,7 @@
 package geo
 
 import (
+	"fmt"
 	"math"
 	"os"
 	"strings"
@@ -126,5 +127,80 @@ func TestImportedAdmin1ReplacesDerived(t *testing.T) {
 		if ms := g.Lookup(name); len(ms) != 1 || ms[0].Place.GeonameID != 2155400 {
 			t.Errorf("Lookup(%q)=%v, want the GeoNames area", name, ms)
 		}
+	}
+}
+
+// Build moves names into one arena and codes into shared strings, and
+// packs postings into 12 bytes: every field must come out as it went in,
+// every flag must survive the packing, and places sharing a key must keep
+// the order they were added in.
+func TestGazetteerCompactKeepsPlaces(t *testing.T) {
+	// Fields cut from one line, as ReadGeoNames gives them.
+	line := "Tall Rif'at\tTall Rifat\tP\tPPL\tSY\t09\t"
+	f := strings.Split(line, "\t")
+	in := []Place{
+		{GeonameID: 1, Name: f[0], ASCIIName: f[1], AltNames: []string{"Tel Rifaat"}, Lat: 36.47, Lon: 37.1,
+			FeatureClass: f[2], FeatureCode: f[3], CountryCode: f[4], Admin1Code: f[5], Admin2Code: f[6], Population: 20514},
+		{GeonameID: 2, Name: "Springfield", ASCIIName: "Springfield", FeatureClass: "P", FeatureCode: "PPLA2", CountryCode: "US", Admin1Code: "IL", Admin2Code: "167", Population: 114394},
+		{GeonameID: 3, Name: "Springfield", FeatureClass: "P", FeatureCode: "PPL", CountryCode: "US", Admin1Code: "MO", Admin2Code: "077", Population: 169176},
+		{GeonameID: SyntheticCountryBase + 2, Name: "United Arab Emirates", AltNames: []string{"UAE", "Emirates"}, FeatureClass: "A", FeatureCode: "PCLI", CountryCode: "AE"},
+		{GeonameID: 4, Name: "Springfield", ASCIIName: "Springfield", FeatureClass: "P", FeatureCode: "PPL", CountryCode: "US", Admin1Code: "MA", Admin2Code: "013", Population: 155929},
+	}
+	b := NewGazetteerBuilder(len(in))
+	for i := range in {
+		b.Add(&in[i])
+	}
+	g := b.Build()
+
+	byID := map[int64]*Place{}
+	g.Places(func(p *Place) { byID[p.GeonameID] = p })
+	for _, want := range in {
+		t.Run(want.Name, func(t *testing.T) {
+			got := byID[want.GeonameID]
+			if got == nil {
+				t.Fatalf("place %d missing", want.GeonameID)
+			}
+			want.AltNames = nil // kept in the index only
+			if got.Name != want.Name || got.ASCIIName != want.ASCIIName || got.FeatureClass != want.FeatureClass ||
+				got.FeatureCode != want.FeatureCode || got.CountryCode != want.CountryCode || got.Admin1Code != want.Admin1Code ||
+				got.Admin2Code != want.Admin2Code || got.Population != want.Population || got.Lat != want.Lat || got.Lon != want.Lon ||
+				got.AltNames != nil {
+				t.Errorf("place after Build=%+v, want %+v", *got, want)
+			}
+		})
+	}
+
+	tests := []struct {
+		query   string
+		wantIDs []int64
+		alt     bool
+		acronym bool
+	}{
+		{"Springfield", []int64{2, 3, 4}, false, false},
+		{"Tall Rifat", []int64{1}, false, false},
+		{"Tel Rifaat", []int64{1}, true, false},
+		{"UAE", []int64{SyntheticCountryBase + 2}, true, true},
+		{"Emirates", []int64{SyntheticCountryBase + 2}, true, false},
+	}
+	for _, tt := range tests {
+		t.Run("lookup "+tt.query, func(t *testing.T) {
+			ms := g.Lookup(tt.query)
+			var ids []int64
+			for _, m := range ms {
+				ids = append(ids, m.Place.GeonameID)
+				if m.Alt != tt.alt || m.Acronym != tt.acronym {
+					t.Errorf("Lookup(%q) Alt=%v Acronym=%v, want %v %v", tt.query, m.Alt, m.Acronym, tt.alt, tt.acronym)
+				}
+				if m.Place != byID[m.Place.GeonameID] {
+					t.Errorf("Lookup(%q) returned a copy, not the gazetteer's place", tt.query)
+				}
+			}
+			if fmt.Sprint(ids) != fmt.Sprint(tt.wantIDs) {
+				t.Errorf("Lookup(%q) ids=%v, want %v (in the order added)", tt.query, ids, tt.wantIDs)
+			}
+		})
+	}
+	if !g.HasKey(StrictKey("Springfield")) || g.HasKey(StrictKey("Shelbyville")) {
+		t.Error("HasKey disagrees with Lookup")
 	}
 }

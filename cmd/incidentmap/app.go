@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"time"
 
 	"github.com/incidentmap/incidentmap/cmd/incidentmap/internal/store"
@@ -16,17 +17,73 @@ import (
 // app is what serve and ingest share: the store, the gazetteer loaded into
 // memory and the pipeline that turns reports into incidents.
 type app struct {
-	DB        *store.DB
+	DB *store.DB
+	// Gazetteer, Pipeline and Rules are set by openApp. The server opens
+	// with openAppAsync instead, which leaves them nil: it reaches them
+	// through geo, once they are loaded.
 	Gazetteer *geo.Gazetteer
 	Pipeline  *geo.Pipeline
 	// Rules holds the geoparser with the analysts' place rules; the
 	// pipeline parses with it, and corrections reload it.
 	Rules *geo.RuleSet
+
+	geo    *geoLoad
+	cancel context.CancelFunc // stops a background load
 }
 
-// openApp opens (creating if needed) the database at dbPath; a new database
-// gets the default gazetteer from assetsDir without any extra step.
-func openApp(ctx context.Context, dbPath, assetsDir string, log *slog.Logger) (*app, error) {
+// geoParts are what the gazetteer takes to load: the gazetteer, the
+// geoparser with the place rules, and the ingest pipeline parsing with it.
+type geoParts struct {
+	Gazetteer *geo.Gazetteer
+	Rules     *geo.RuleSet
+	Pipeline  *geo.Pipeline
+}
+
+// geoOptions says how to load the geoParts.
+type geoOptions struct {
+	Assets  string             // npm datasets, for a database without places
+	Outlets *geo.OutletAliases // the pipeline's outlet aliases; nil for none
+	Samples bool               // ingest the bundled samples into a database without reports
+	Log     *slog.Logger
+}
+
+// geoLoad is a load of the geoParts, run once in the background. Until it
+// ends, whatever needs the gazetteer (ingest, corrections, place search)
+// waits in wait; the read API needs none of it and answers at once.
+type geoLoad struct {
+	done  chan struct{} // closed when the load has ended, with parts or err
+	parts *geoParts     // written before done is closed, read only after
+	err   error
+}
+
+// wait returns the loaded parts, or the load's error, or ctx's error if
+// ctx ends first.
+func (l *geoLoad) wait(ctx context.Context) (*geoParts, error) {
+	if !l.loaded() { // a select on both would pick at random when both are ready
+		select {
+		case <-l.done:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+	if l.err != nil {
+		return nil, fmt.Errorf("gazetteer not loaded: %w", l.err)
+	}
+	return l.parts, nil
+}
+
+// loaded reports whether the load has ended (with or without an error).
+func (l *geoLoad) loaded() bool {
+	select {
+	case <-l.done:
+		return true
+	default:
+		return false
+	}
+}
+
+// openDB opens (creating if needed) the database at dbPath.
+func openDB(dbPath string) (*store.DB, error) {
 	if dir := filepath.Dir(dbPath); dir != "." {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return nil, fmt.Errorf("database directory: %w", err)
@@ -36,29 +93,92 @@ func openApp(ctx context.Context, dbPath, assetsDir string, log *slog.Logger) (*
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", dbPath, err)
 	}
-	if err := ensureDefaultGazetteer(ctx, db, assetsDir, log); err != nil {
+	return db, nil
+}
+
+// openApp opens (creating if needed) the database at dbPath and loads the
+// gazetteer before it returns; a new database gets the default gazetteer
+// from assetsDir without any extra step.
+func openApp(ctx context.Context, dbPath, assetsDir string, log *slog.Logger) (*app, error) {
+	db, err := openDB(dbPath)
+	if err != nil {
+		return nil, err
+	}
+	parts, err := loadGeoParts(ctx, db, geoOptions{Assets: assetsDir, Log: log})
+	if err != nil {
 		db.Close()
+		return nil, err
+	}
+	l := &geoLoad{done: make(chan struct{}), parts: parts}
+	close(l.done)
+	return &app{DB: db, Gazetteer: parts.Gazetteer, Pipeline: parts.Pipeline, Rules: parts.Rules, geo: l}, nil
+}
+
+// openAppAsync opens the database at dbPath and returns at once; the
+// gazetteer loads in the background once start is closed. At 200,000
+// places the load takes seconds, which the server need not keep its first
+// reader waiting for, and on two cores it would slow what the server does
+// before it listens. Wait for it with a.geo.wait. Close stops a load
+// still running, or never started.
+func openAppAsync(ctx context.Context, dbPath string, opts geoOptions, start <-chan struct{}) (*app, error) {
+	db, err := openDB(dbPath)
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	l := &geoLoad{done: make(chan struct{})}
+	go func() {
+		defer close(l.done)
+		select {
+		case <-start:
+		case <-ctx.Done():
+			l.err = ctx.Err()
+			return
+		}
+		l.parts, l.err = loadGeoParts(ctx, db, opts)
+		if l.err != nil {
+			if ctx.Err() == nil { // not a shutdown
+				opts.Log.Error("gazetteer not loaded: ingest, review and place search will fail", "err", l.err)
+			}
+			return
+		}
+		// The build's garbage is several times the gazetteer; hand it back
+		// to the OS now rather than over minutes through the scavenger.
+		debug.FreeOSMemory()
+	}()
+	return &app{DB: db, geo: l, cancel: cancel}, nil
+}
+
+// loadGeoParts imports the default gazetteer into a database without
+// places, loads the gazetteer and the place rules into memory, builds the
+// pipeline on them and, if asked, ingests the sample reports.
+func loadGeoParts(ctx context.Context, db *store.DB, opts geoOptions) (*geoParts, error) {
+	log := opts.Log
+	if err := ensureDefaultGazetteer(ctx, db, opts.Assets, log); err != nil {
 		return nil, err
 	}
 	start := time.Now()
 	g, err := loadGazetteer(ctx, db)
 	if err != nil {
-		db.Close()
 		return nil, fmt.Errorf("load gazetteer: %w", err)
 	}
 	log.Info("gazetteer ready", "places", g.Len(), "took", time.Since(start).Round(time.Millisecond))
 	rules, err := db.PlaceRules(ctx)
 	if err != nil {
-		db.Close()
 		return nil, fmt.Errorf("load place rules: %w", err)
 	}
 	rs := geo.NewRuleSet(g, rules)
-	return &app{
-		DB:        db,
+	parts := &geoParts{
 		Gazetteer: g,
-		Pipeline:  &geo.Pipeline{Parser: rs.Parser(), Rules: rs, Reports: db},
 		Rules:     rs,
-	}, nil
+		Pipeline:  &geo.Pipeline{Parser: rs.Parser(), Rules: rs, Reports: db, Outlets: opts.Outlets},
+	}
+	if opts.Samples {
+		if err := ingestSamples(ctx, db, parts.Pipeline, log); err != nil {
+			return nil, err
+		}
+	}
+	return parts, nil
 }
 
 // loadOutletAliases reads an outlet alias file (see geo.OutletAliases);
@@ -79,7 +199,15 @@ func loadOutletAliases(path string) (*geo.OutletAliases, error) {
 	return a, nil
 }
 
-func (a *app) Close() error { return a.DB.Close() }
+// Close stops a background load of the gazetteer, waits for it to end,
+// and closes the database.
+func (a *app) Close() error {
+	if a.cancel != nil {
+		a.cancel()
+		<-a.geo.done
+	}
+	return a.DB.Close()
+}
 
 // defaultAssetsDir is where `make build` installs the npm datasets.
 func defaultAssetsDir() string {

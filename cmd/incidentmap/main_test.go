@@ -95,13 +95,19 @@ func mustRunServerDB(t *testing.T, db string, samples bool, reports ...string) (
 		srv.Close(ctx)
 		a.Close()
 	})
+	// The gazetteer loads in the background; tests start from a server
+	// that has it (and the samples). startup_test.go covers the wait.
+	parts, err := a.geo.wait(context.Background())
+	if err != nil {
+		t.Fatalf("load gazetteer: %v", err)
+	}
 	// Extra reports go through the running app's pipeline, after the
 	// samples, as a POST would.
 	err = geo.ReadReports(reports, func(path string, r *geo.Report, err error) error {
 		if err != nil {
 			return err
 		}
-		_, _, err = a.Pipeline.Ingest(context.Background(), r)
+		_, _, err = parts.Pipeline.Ingest(context.Background(), r)
 		return err
 	})
 	if err != nil {

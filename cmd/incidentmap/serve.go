@@ -5,12 +5,16 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"log/slog"
 	"os"
 	"path"
+	"runtime/debug"
+	"runtime/metrics"
 	"strings"
 	"time"
 
 	"github.com/incidentmap/incidentmap/cmd/incidentmap/internal/server"
+	"github.com/incidentmap/incidentmap/cmd/incidentmap/internal/store"
 	"github.com/incidentmap/incidentmap/data"
 	"github.com/incidentmap/incidentmap/geo"
 	"github.com/incidentmap/incidentmap/static"
@@ -44,11 +48,21 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	if err := cfg.Validate(); err != nil {
 		return err
 	}
+	log := newTextLogger(stderr, cfg.Verbose)
+	setMemoryLimit(0, log)
 	srv, a, err := startServer(ctx, cfg, stderr)
 	if err != nil {
 		return err
 	}
 	defer a.Close()
+	go func() {
+		// A gazetteer much larger than the default one (allCountries) must
+		// not leave the heap pinned at the limit, collecting without end.
+		if _, err := a.geo.wait(ctx); err == nil {
+			setMemoryLimit(liveHeap(), log)
+		}
+	}()
+	go trimWhenIdle(ctx, log)
 	fmt.Fprintf(stdout, "incidentmap: serving the map at http://%s/\n", displayAddr(srv.Addr()))
 	<-ctx.Done()
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
@@ -56,15 +70,27 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	return srv.Close(shutdownCtx)
 }
 
-// startServer opens the app and starts serving; the caller closes both.
+// startServer opens the database, starts loading the gazetteer in the
+// background and starts serving; the caller closes both. The read API
+// (incidents, tiles, the map) answers at once. What needs the gazetteer
+// (POST /api/reports, corrections, place search) waits for it, bounded by
+// its request's context; a.geo.wait waits for it too, samples included.
 func startServer(ctx context.Context, cfg Config, logw io.Writer) (*server.Server, *app, error) {
+	return startServerHolding(ctx, cfg, logw, nil)
+}
+
+// startServerHolding is startServer with the gazetteer's load held back
+// until hold is closed (nil holds nothing): tests use it to see the server
+// as it is before the load ends.
+func startServerHolding(ctx context.Context, cfg Config, logw io.Writer, hold <-chan struct{}) (*server.Server, *app, error) {
 	log := newTextLogger(logw, cfg.Verbose)
-	a, err := openApp(ctx, cfg.DB, cfg.Assets, log)
+	outlets, err := loadOutletAliases(cfg.Outlets)
 	if err != nil {
 		return nil, nil, err
 	}
-	if a.Pipeline.Outlets, err = loadOutletAliases(cfg.Outlets); err != nil {
-		a.Close()
+	loadGeo := make(chan struct{})
+	a, err := openAppAsync(ctx, cfg.DB, geoOptions{Assets: cfg.Assets, Outlets: outlets, Samples: cfg.Samples, Log: log}, loadGeo)
+	if err != nil {
 		return nil, nil, err
 	}
 	if cfg.Private && cfg.Token == "" {
@@ -72,19 +98,13 @@ func startServer(ctx context.Context, cfg Config, logw io.Writer) (*server.Serve
 		// nobody can read, which is safe but worth saying.
 		log.Warn("--private without INCIDENTMAP_TOKEN: only tokens made with 'incidentmap token create' can read")
 	}
-	if cfg.Samples {
-		if err := ingestSamples(ctx, a, log); err != nil {
-			a.Close()
-			return nil, nil, err
-		}
-	}
 	var staticFS fs.FS = static.FS
 	if cfg.StaticDir != "" {
 		staticFS = os.DirFS(cfg.StaticDir)
 	}
 	srv := &server.Server{
-		Incidents: a.DB, Reports: a.DB, Ingester: a.Pipeline, Versions: a.DB, Changes: a.DB, Histogram: a.DB,
-		Review: &geo.Reviewer{ReviewService: a.DB, Rules: a.Rules}, Gazetteer: geo.GazetteerSearch{G: a.Gazetteer},
+		Incidents: a.DB, Reports: a.DB, Ingester: waitIngester{a.geo}, Versions: a.DB, Changes: a.DB, Histogram: a.DB,
+		Review: waitReviewer{ReviewService: a.DB, load: a.geo}, Gazetteer: waitSearch{a.geo},
 		Static: staticFS, Logger: log, Token: cfg.Token, Private: cfg.Private, MaxBodyBytes: cfg.MaxBodyBytes,
 		Tokens: a.DB, // tokens from `incidentmap token create`, checked by hash
 	}
@@ -96,13 +116,70 @@ func startServer(ctx context.Context, cfg Config, logw io.Writer) (*server.Serve
 		a.Close()
 		return nil, nil, fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
+	log.Info("listening; loading the gazetteer in the background: ingest, review and place search wait for it")
+	if hold == nil {
+		close(loadGeo)
+	} else {
+		go func() {
+			select {
+			case <-hold:
+				close(loadGeo)
+			case <-a.geo.done: // closed before it started
+			}
+		}()
+	}
 	return srv, a, nil
+}
+
+// waitIngester ingests through the pipeline once the gazetteer is loaded.
+type waitIngester struct{ load *geoLoad }
+
+func (w waitIngester) Ingest(ctx context.Context, r *geo.Report) (bool, []*geo.Incident, error) {
+	parts, err := w.load.wait(ctx)
+	if err != nil {
+		return false, nil, err
+	}
+	return parts.Pipeline.Ingest(ctx, r)
+}
+
+// waitReviewer applies corrections once the place rules are loaded, so a
+// correction made during the load is never left out of the rules; the
+// review queue needs only the database.
+type waitReviewer struct {
+	geo.ReviewService
+	load *geoLoad
+}
+
+func (w waitReviewer) ApplyCorrection(ctx context.Context, c geo.Correction) (*geo.Incident, error) {
+	parts, err := w.load.wait(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return (&geo.Reviewer{ReviewService: w.ReviewService, Rules: parts.Rules}).ApplyCorrection(ctx, c)
+}
+
+// searchWait bounds how long a place search waits for the gazetteer:
+// GazetteerSearcher has no context, so the wait cannot end with the request.
+const searchWait = 30 * time.Second
+
+// waitSearch searches the gazetteer once it is loaded; until then, or if it
+// failed to load, a search finds nothing.
+type waitSearch struct{ load *geoLoad }
+
+func (w waitSearch) Search(q, cc string, limit int) []geo.Candidate {
+	ctx, cancel := context.WithTimeout(context.Background(), searchWait)
+	defer cancel()
+	parts, err := w.load.wait(ctx)
+	if err != nil {
+		return []geo.Candidate{}
+	}
+	return geo.GazetteerSearch{G: parts.Gazetteer}.Search(q, cc, limit)
 }
 
 // ingestSamples stores the bundled sample reports when the database has no
 // reports yet, so a first `make run` shows a populated map.
-func ingestSamples(ctx context.Context, a *app, log interface{ Info(string, ...any) }) error {
-	reports, _, err := a.DB.Stats(ctx)
+func ingestSamples(ctx context.Context, db *store.DB, pipeline *geo.Pipeline, log interface{ Info(string, ...any) }) error {
+	reports, _, err := db.Stats(ctx)
 	if err != nil || reports > 0 {
 		return err
 	}
@@ -131,13 +208,118 @@ func ingestSamples(ctx context.Context, a *app, log interface{ Info(string, ...a
 		if r.Source == "" {
 			r.Source = outlet
 		}
-		if _, _, err := a.Pipeline.Ingest(ctx, r); err != nil {
+		if _, _, err := pipeline.Ingest(ctx, r); err != nil {
 			return fmt.Errorf("sample report %s: %w", name, err)
 		}
 		n++
 	}
 	log.Info("sample reports ingested", "reports", n)
 	return nil
+}
+
+// Memory policy of the server. The soft limit keeps the heap, and so the
+// peak RSS under load, bounded (issue 8: 400 MB at a million incidents);
+// the idle trim returns a background build's garbage to the OS.
+const (
+	// defaultMemoryLimit is the Go runtime's soft memory limit, in bytes,
+	// unless GOMEMLIMIT sets one: about three times what the server holds
+	// at a million incidents (gazetteer 48 MB, tiles' point cache 35 MB).
+	defaultMemoryLimit = 256 << 20
+	// trimEvery is how often the server checks for memory to return.
+	trimEvery = 10 * time.Second
+	// idleAllocs is how many bytes the server may allocate in trimEvery
+	// and still count as idle.
+	idleAllocs = 4 << 20
+	// trimMin is how many bytes of garbage and free heap an idle server
+	// must hold before returning them is worth a full collection.
+	trimMin = 32 << 20
+)
+
+// setMemoryLimit sets the runtime's soft memory limit to
+// defaultMemoryLimit, or to twice live bytes if that is more, unless the
+// GOMEMLIMIT environment variable has set one.
+func setMemoryLimit(live uint64, log *slog.Logger) {
+	if os.Getenv("GOMEMLIMIT") != "" {
+		return
+	}
+	limit := max(int64(defaultMemoryLimit), 2*int64(live))
+	if debug.SetMemoryLimit(limit) != limit {
+		log.Debug("memory limit", "MiB", limit>>20, "live_MiB", live>>20)
+	}
+}
+
+// memSample is what trimWhenIdle reads from runtime/metrics.
+type memSample struct {
+	allocs uint64 // bytes allocated since the process started
+	spare  uint64 // heap bytes held beyond live objects: garbage, unused, free
+}
+
+var memMetrics = []string{
+	"/gc/heap/allocs:bytes",
+	"/memory/classes/heap/objects:bytes",
+	"/gc/heap/live:bytes",
+	"/memory/classes/heap/unused:bytes",
+	"/memory/classes/heap/free:bytes",
+}
+
+func readMemSample() memSample {
+	ss := make([]metrics.Sample, len(memMetrics))
+	for i, name := range memMetrics {
+		ss[i].Name = name
+	}
+	metrics.Read(ss)
+	v := func(i int) uint64 {
+		if ss[i].Value.Kind() != metrics.KindUint64 {
+			return 0
+		}
+		return ss[i].Value.Uint64()
+	}
+	objects, live := v(1), v(2)
+	return memSample{allocs: v(0), spare: objects - min(objects, live) + v(3) + v(4)}
+}
+
+// liveHeap returns the bytes of heap objects marked live by the last
+// garbage collection.
+func liveHeap() uint64 {
+	ss := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	metrics.Read(ss)
+	if ss[0].Value.Kind() != metrics.KindUint64 {
+		return 0
+	}
+	return ss[0].Value.Uint64()
+}
+
+// shouldTrim reports whether the server, sampled at prev and then cur,
+// has been idle in between while holding at least trimMin spare bytes.
+func shouldTrim(prev, cur memSample) bool {
+	return cur.allocs-prev.allocs < idleAllocs && cur.spare >= trimMin
+}
+
+// trimWhenIdle returns the heap's garbage and free memory to the OS
+// whenever the server is idle with enough of it, until ctx ends. Builds in
+// the background (the gazetteer; the tiles' point cache and cluster
+// pyramids, again after every ingest) leave several times their result as
+// garbage. An idle server runs no collection to free it, and the runtime's
+// scavenger only returns memory beyond the heap goal, twice the live heap,
+// so without this the idle RSS would stay at the peak of the last build.
+func trimWhenIdle(ctx context.Context, log *slog.Logger) {
+	t := time.NewTicker(trimEvery)
+	defer t.Stop()
+	prev := readMemSample()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		cur := readMemSample()
+		if shouldTrim(prev, cur) {
+			debug.FreeOSMemory()
+			log.Debug("idle: heap returned to the OS", "MiB", cur.spare>>20)
+			cur = readMemSample()
+		}
+		prev = cur
+	}
 }
 
 // displayAddr turns ":8080" or "[::]:8080" into something a browser opens.

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"strings"
 
@@ -133,31 +134,58 @@ func scanPlace(s rowScanner) (*geo.Place, error) {
 
 // EachPlace calls fn for every stored place, with every field and its
 // alternate names, in geonameid order. It stops at the first error fn
-// returns and returns it.
+// returns and returns it. The read is on a connection of its own (see
+// withScanConn).
 func (db *DB) EachPlace(ctx context.Context, fn func(*geo.Place) error) error {
-	rows, err := db.rdb.QueryContext(ctx, `SELECT `+placeColumns+` FROM places ORDER BY geonameid`)
-	if err != nil {
-		return FormatError(err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		p, err := scanPlace(rows)
+	return db.withScanConn(ctx, func(conn *sql.Conn) error {
+		rows, err := conn.QueryContext(ctx, `SELECT `+placeColumns+` FROM places ORDER BY geonameid`)
 		if err != nil {
-			return err
+			return FormatError(err)
 		}
-		if err := fn(p); err != nil {
-			return err
+		defer rows.Close()
+		for rows.Next() {
+			p, err := scanPlace(rows)
+			if err != nil {
+				return err
+			}
+			if err := fn(p); err != nil {
+				return err
+			}
 		}
-	}
-	return FormatError(rows.Err())
+		return FormatError(rows.Err())
+	})
 }
 
 // CountPlaces returns how many places and distinct (name key, place)
-// pairs are stored.
+// pairs are stored. Counting reads every page of both tables, so it runs
+// on a connection of its own (see withScanConn).
 func (db *DB) CountPlaces(ctx context.Context) (places, names int, err error) {
-	err = db.rdb.QueryRowContext(ctx,
-		`SELECT (SELECT count(*) FROM places), (SELECT count(*) FROM place_names)`).Scan(&places, &names)
+	err = db.withScanConn(ctx, func(conn *sql.Conn) error {
+		return conn.QueryRowContext(ctx,
+			`SELECT (SELECT count(*) FROM places), (SELECT count(*) FROM place_names)`).Scan(&places, &names)
+	})
 	return places, names, FormatError(err)
+}
+
+// withScanConn runs fn, a read of a whole table, on a reader connection
+// that it closes afterwards, so that the pages the scan cached (up to
+// cache_size, or every page it touched if the file is memory-mapped) leave
+// the process with it instead of staying with a pooled connection until it
+// idles out minutes later. The gazetteer's tables are about 50 MB. An
+// in-memory database has one connection, which fn uses as it is.
+func (db *DB) withScanConn(ctx context.Context, fn func(*sql.Conn) error) error {
+	conn, err := db.rdb.Conn(ctx)
+	if err != nil {
+		return FormatError(err)
+	}
+	err = fn(conn)
+	if db.rdb == db.wdb {
+		return errors.Join(err, conn.Close())
+	}
+	// ErrBadConn from Raw makes database/sql close the connection instead
+	// of returning it to the pool; that also ends conn.
+	conn.Raw(func(any) error { return driver.ErrBadConn })
+	return err
 }
 
 // FindPlacesByName returns the places with any name (main, ASCII or
