@@ -62,13 +62,17 @@ func setupTiles(srv *server.Server, cfg Config, a *app, log *slog.Logger) error 
 		}
 		log.Info("cluster pyramid ready", "took", time.Since(start).Round(time.Millisecond))
 	}()
-	start := time.Now()
-	if bm, err := loadBaseMap(worldAtlasDir(cfg)); err != nil {
-		log.Warn("no offline base map", "err", err)
-	} else {
-		srv.BaseMap = bm
+	dir := worldAtlasDir(cfg)
+	srv.LoadBaseMapInBackground(func() *tiles.BaseMap {
+		start := time.Now()
+		bm, err := loadBaseMap(dir)
+		if err != nil {
+			log.Warn("no offline base map", "err", err)
+			return nil
+		}
 		log.Info("offline base map ready", "took", time.Since(start).Round(time.Millisecond))
-	}
+		return bm
+	})
 	if cfg.BaseMap != "" {
 		r, err := mbtiles.Open(cfg.BaseMap)
 		if err != nil {

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -45,7 +46,7 @@ type Server struct {
 	Static    fs.FS                // the map's files (index.html, app.js, vendor/...)
 	Logger    *slog.Logger
 	Points    geo.PointService // optional: /tiles/incidents, /api/clusters, /map.png (tiles.go)
-	BaseMap   *tiles.BaseMap   // optional: /tiles/base, the offline base map
+	BaseMap   *tiles.BaseMap   // optional: /tiles/base, the offline base map (or LoadBaseMapInBackground)
 	BaseTiles tiles.TileSource // optional: /tiles/basemap, the --basemap MBTiles file
 	// Pyramids, when set, holds the pre-clustered incidents (pyramids.go),
 	// shared between servers; nil means each server keeps its own.
@@ -66,10 +67,40 @@ type Server struct {
 	// DefaultMaxExpensive.
 	MaxExpensive int
 
+	lateBase   atomic.Pointer[tiles.BaseMap] // LoadBaseMapInBackground's
+	baseDone   chan struct{}                 // closed when lateBase is loaded
 	httpServer *http.Server
 	ln         net.Listener
 	cache      responseCache // encoded /api/incidents pages by data version (cache.go)
 	pyramids   PyramidCache  // used when Pyramids is nil
+}
+
+// LoadBaseMapInBackground loads the offline base map with load while the
+// server already answers, so that loading it (0.2 s or more) does not delay
+// the first answer; requests that need it wait for the load. Call it before
+// Open. load returns nil when there is no base map.
+func (s *Server) LoadBaseMapInBackground(load func() *tiles.BaseMap) {
+	done := make(chan struct{})
+	s.baseDone = done
+	go func() {
+		defer close(done)
+		s.lateBase.Store(load())
+	}()
+}
+
+// baseMap returns BaseMap or the one LoadBaseMapInBackground loads,
+// waiting for that load (or ctx).
+func (s *Server) baseMap(ctx context.Context) *tiles.BaseMap {
+	if s.BaseMap != nil {
+		return s.BaseMap
+	}
+	if s.baseDone != nil {
+		select {
+		case <-s.baseDone:
+		case <-ctx.Done():
+		}
+	}
+	return s.lateBase.Load()
 }
 
 // Handler returns the router with every route and middleware.

@@ -122,7 +122,7 @@ func (s *Server) handleStaticMap(w http.ResponseWriter, r *http.Request) error {
 	if done, err := s.checkETag(r.Context(), w, r); err != nil || done {
 		return err
 	}
-	o, err := StaticMapOptions(r.Context(), s.Points, s.BaseMap, q)
+	o, err := StaticMapOptions(r.Context(), s.Points, s.baseMap(r.Context()), q)
 	if err != nil {
 		return err
 	}

@@ -220,10 +220,11 @@ func (s *Server) handleBaseTile(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	if s.BaseMap == nil {
+	bm := s.baseMap(r.Context())
+	if bm == nil {
 		return geo.Errorf(geo.ENOTFOUND, "this server has no offline base map (world-atlas not found)")
 	}
-	png, err := s.BaseMap.RenderTile(t, scale)
+	png, err := bm.RenderTile(t, scale)
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/paulmach/orb/encoding/mvt"
 
@@ -310,5 +311,46 @@ func TestBaseTiles(t *testing.T) {
 		if rec := do(t, h, "GET", target, "", nil); rec.Code != 400 {
 			t.Errorf("GET %s: status %d, want 400", target, rec.Code)
 		}
+	}
+}
+
+// TestBaseMapLoadedInBackground checks that a base-map tile asked for
+// while the base map still loads waits for it, and that without one the
+// answer is 404.
+func TestBaseMapLoadedInBackground(t *testing.T) {
+	dir := "../../../../node_modules/world-atlas"
+	if _, err := os.Stat(dir); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("world-atlas missing: %v", err)
+		}
+		t.Skipf("world-atlas missing: %v", err)
+	}
+	release := make(chan struct{})
+	s, _, _ := newTestServer(t)
+	s.LoadBaseMapInBackground(func() *tiles.BaseMap {
+		<-release
+		bm, err := tiles.LoadBaseMap(os.DirFS(dir), tiles.BaseMapOptions{})
+		if err != nil {
+			t.Error(err)
+		}
+		return bm
+	})
+	h := s.Handler()
+	got := make(chan int, 1)
+	go func() { got <- do(t, h, "GET", "/tiles/base/2/2/1.png", "", nil).Code }()
+	select {
+	case code := <-got:
+		t.Fatalf("answered %d before the base map was loaded", code)
+	case <-time.After(50 * time.Millisecond):
+	}
+	close(release)
+	if code := <-got; code != 200 {
+		t.Fatalf("status %d once loaded, want 200", code)
+	}
+
+	none, _, _ := newTestServer(t)
+	none.LoadBaseMapInBackground(func() *tiles.BaseMap { return nil })
+	if code := do(t, none.Handler(), "GET", "/tiles/base/2/2/1.png", "", nil).Code; code != 404 {
+		t.Errorf("no base map: status %d, want 404", code)
 	}
 }

@@ -135,6 +135,9 @@ func BenchmarkFindIncidentsDB(b *testing.B) {
 	// cache, as the server does once it has loaded it.
 	for _, mode := range []string{"sql", "points"} {
 		if mode == "points" {
+			db.points.mu.Lock()
+			db.points.building = false // undo holdPointCache
+			db.points.mu.Unlock()
 			if err := db.WarmPointCache(ctx); err != nil {
 				b.Fatal(err)
 			}

@@ -3,6 +3,7 @@ package store
 import (
 	"cmp"
 	"context"
+	"database/sql"
 	"fmt"
 	"log/slog"
 	"math"
@@ -107,12 +108,23 @@ func (c *pointCache) refresh(db *DB, v int64) {
 
 // loadPointSnapshot reads every incident's point columns; nil when the
 // table is smaller than minCachedPoints.
-func (db *DB) loadPointSnapshot(ctx context.Context) (*pointSnapshot, error) {
-	tx, err := db.beginRead(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
+func (db *DB) loadPointSnapshot(ctx context.Context) (s *pointSnapshot, err error) {
+	// On a connection closed afterwards: the scan's pages would otherwise
+	// stay in a pooled connection's cache.
+	err = db.withScanConn(ctx, func(conn *sql.Conn) error {
+		tx, err := conn.BeginTx(ctx, nil)
+		if err != nil {
+			return FormatError(err)
+		}
+		defer tx.Rollback()
+		s, err = readPointSnapshot(ctx, tx)
+		return err
+	})
+	return s, err
+}
+
+// readPointSnapshot is loadPointSnapshot's read, in tx.
+func readPointSnapshot(ctx context.Context, tx *sql.Tx) (*pointSnapshot, error) {
 	s := &pointSnapshot{}
 	var n int
 	if err := tx.QueryRowContext(ctx, `SELECT (SELECT coalesce(max(version), 0) FROM changes), (SELECT count(*) FROM incidents)`).
@@ -409,14 +421,26 @@ func (db *DB) idSet(ctx context.Context, s *pointSnapshot, query string, args ..
 // instead of at the first tile request (which SQL then answers, slowly on
 // a large table). A table under minCachedPoints incidents is left to SQL.
 // The server calls it in the background at start-up.
+//
+// While it loads, queries do not start a second load of their own (at 1M
+// incidents two concurrent loads doubled the start-up's CPU); if one is
+// already running, WarmPointCache leaves it to finish.
 func (db *DB) WarmPointCache(ctx context.Context) error {
+	c := &db.points
+	c.mu.Lock()
+	if c.building {
+		c.mu.Unlock()
+		return nil
+	}
+	c.building = true
+	c.mu.Unlock()
 	s, err := db.loadPointSnapshot(ctx)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.building = false
 	if err != nil || s == nil {
 		return err
 	}
-	c := &db.points
-	c.mu.Lock()
-	defer c.mu.Unlock()
 	if c.cur == nil || s.version > c.cur.version {
 		c.cur, c.sets = s, nil
 	}
