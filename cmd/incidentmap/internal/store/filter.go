@@ -51,9 +51,23 @@ func (q *query) page(afterID int64, limit, offset int) (string, []any) {
 	return s, append(args[:len(args):len(args)], limit, offset)
 }
 
-// pageByID is page for a query on the R*Tree that walks incidents in id
-// order and probes the tree for each, for boxes holding many incidents.
+// pageByID is page for a filter matching many incidents: it walks
+// incidents in id order (probing the R*Tree for each when q uses it) and
+// stops after the page.
 func (q *query) pageByID(afterID int64, limit, offset int) (string, []any) {
+	if q.alias == "i" {
+		// NOT INDEXED: the rowid order is the page's order.
+		conds, args := q.conds, q.args
+		if afterID > 0 {
+			conds = append(conds[:len(conds):len(conds)], "i.id > ?")
+			args = append(args[:len(args):len(args)], afterID)
+		}
+		s := "SELECT i.id FROM incidents i NOT INDEXED"
+		if len(conds) > 0 {
+			s += " WHERE " + strings.Join(conds, " AND ")
+		}
+		return s + " ORDER BY i.id LIMIT ? OFFSET ?", append(args[:len(args):len(args)], limit, offset)
+	}
 	s := "SELECT o.id FROM incidents o WHERE "
 	args := make([]any, 0, len(q.args)+3)
 	if afterID > 0 {

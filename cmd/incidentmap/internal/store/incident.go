@@ -267,10 +267,11 @@ func (db *DB) FindIncidents(ctx context.Context, f geo.IncidentFilter) ([]*geo.I
 		return nil, 0, err
 	}
 	page, args := q.page(f.AfterID, limit, f.Offset)
-	if q.alias == "r" && n > 0 {
-		// A box holding a large share of the table: walking incidents in
-		// id order and probing the tree per row stops after the page,
-		// where the tree would hand over every match to be sorted.
+	if n > 0 {
+		// A filter matching a large share of the table: walking incidents
+		// in id order stops after the page, where the R*Tree or an index
+		// would hand over every match to be sorted (for the whole table
+		// at 1M incidents, 0.5 s against a millisecond).
 		var maxID int64
 		if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM incidents`).Scan(&maxID); err != nil {
 			return nil, 0, FormatError(err)

@@ -69,3 +69,24 @@ func TestIncidentsByIDMatchesIncidentColumns(t *testing.T) {
 		t.Errorf("no ids: %v, %v", got, err)
 	}
 }
+
+// TestFindIncidents_DensePagesMatchIndexPages checks the pages of filters
+// matching most of the table, which walk incidents in id order, against
+// the ids of the whole result read in one page (sorted from the index).
+func TestFindIncidents_DensePagesMatchIndexPages(t *testing.T) {
+	db := MustOpenDB(t)
+	bulkIncidents(t, db, 3000, 5)
+	for _, f := range []geo.IncidentFilter{
+		{},
+		{Roles: []geo.Role{geo.RoleIncident, geo.RoleMention}},
+		{From: ptr(day("2012-01-01")), To: ptr(day("2023-12-31"))},
+		{Sources: []string{"Outlet 00", "Outlet 01", "Outlet 02", "Claimant 1"}},
+		{Disputed: ptr(false), MaxPrecision: 3},
+	} {
+		all := findAllIDs(t, db, f) // limit 10000: one page, from the index
+		if len(all) < 500 {
+			t.Fatalf("filter %+v matches %d of 3000; not dense enough to test", f, len(all))
+		}
+		assertPages(t, db, f, all)
+	}
+}
