@@ -37,7 +37,8 @@ func ExtractReportClaims(sentences []string) [][]Claim {
 			}
 		}
 	}
-	observatory := clObservatoryRe.MatchString(strings.Join(sentences, "\n"))
+	text := strings.Join(sentences, "\n")
+	observatory := clFoldContains(text, "syrian observatory", "sohr") && clObservatoryRe.MatchString(text)
 	out := make([][]Claim, len(sentences))
 	last := ""
 	for i, cs := range raw {
@@ -111,10 +112,13 @@ func AttributeReport(sentences []string, reportDate time.Time, incident []bool) 
 	rd := dtDay(reportDate)
 	claims := ExtractReportClaims(sentences)
 	out := make([]SentenceEvent, len(sentences))
+	// Each sentence's cues are found once: the first dates the sentence
+	// (as EventDate), all of them route a claim-only sentence's claims.
+	cues := make([][]dtCue, len(sentences))
 	for i, s := range sentences {
 		ev := SentenceEvent{Date: rd, DatePrecision: DatePrecisionWeek}
-		if d, p, ok := EventDate(s, rd); ok {
-			ev.Date, ev.DatePrecision, ev.DateFromText = d, p, true
+		if cues[i] = dtCues(s, rd); len(cues[i]) > 0 {
+			ev.Date, ev.DatePrecision, ev.DateFromText = cues[i][0].date, cues[i][0].precision, true
 		}
 		if i < len(incident) && incident[i] {
 			ev.Claims = append(ev.Claims, claims[i]...)
@@ -122,12 +126,12 @@ func AttributeReport(sentences []string, reportDate time.Time, incident []bool) 
 		out[i] = ev
 	}
 	isIncident := func(i int) bool { return i < len(incident) && incident[i] }
-	for i, s := range sentences {
+	for i := range sentences {
 		if isIncident(i) || len(claims[i]) == 0 {
 			continue
 		}
 		var targets []int
-		for _, c := range dtCues(s, rd) {
+		for _, c := range cues[i] {
 			if c.precision != DatePrecisionDay {
 				continue
 			}

@@ -128,25 +128,48 @@ func clFind(phrase string) (clMatch, bool) {
 	lower := strings.ToLower(phrase)
 	var best clMatch
 	found := false
-	for i := range clTable {
-		e := &clTable[i]
-		for _, a := range e.aliases {
-			hay, needle := lower, strings.ToLower(a)
-			if clIsAcronym(a) {
-				hay, needle = phrase, a
-			}
-			pos := clIndexWord(hay, needle)
-			if pos < 0 {
-				continue
-			}
-			m := clMatch{entry: e, pos: pos, n: len(a)}
-			if !found || clBetter(m, best) {
-				best, found = m, true
-			}
+	for _, a := range clAliases {
+		hay := lower
+		if a.acronym {
+			hay = phrase
+		}
+		pos := clIndexWord(hay, a.needle)
+		if pos < 0 {
+			continue
+		}
+		m := clMatch{entry: a.entry, pos: pos, n: a.n}
+		if !found || clBetter(m, best) {
+			best, found = m, true
 		}
 	}
 	return best, found
 }
+
+// clAlias is an alias of clTable prepared for clFind: lower-cased unless
+// it is an acronym. Lower-casing each alias per call cost most of the
+// claim extraction of a report.
+type clAlias struct {
+	entry   *clEntry
+	needle  string
+	n       int // length of the alias as written
+	acronym bool
+}
+
+// clAliases lists the aliases of clTable in table order; read-only.
+var clAliases = func() []clAlias {
+	var out []clAlias
+	for i := range clTable {
+		e := &clTable[i]
+		for _, a := range e.aliases {
+			ca := clAlias{entry: e, needle: strings.ToLower(a), n: len(a), acronym: clIsAcronym(a)}
+			if ca.acronym {
+				ca.needle = a
+			}
+			out = append(out, ca)
+		}
+	}
+	return out
+}()
 
 // clBetter orders matches: named bodies first, then position, then length.
 func clBetter(a, b clMatch) bool {

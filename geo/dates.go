@@ -55,24 +55,94 @@ var (
 )
 
 // dtPhrases are the fixed relative expressions, longest first where they
-// overlap so the leftmost-longest match wins.
+// overlap so the leftmost-longest match wins. needs lists words (lower
+// case, single-spaced as in the patterns) of which every match contains
+// at least one.
 var dtPhrases = []struct {
 	re        *regexp.Regexp
+	needs     []string
 	days      int // offset from the report date, or -1 for special handling below
 	kind      string
 	precision int
 }{
-	{regexp.MustCompile(`(?i)\bthe day before yesterday\b`), -2, "", DatePrecisionDay},
-	{regexp.MustCompile(`(?i)\byesterday\b`), -1, "", DatePrecisionDay},
-	{regexp.MustCompile(`(?i)\b(?:last|late last) night\b`), -1, "", DatePrecisionDay},
-	{regexp.MustCompile(`(?i)\b(?:earlier today|today|this (?:morning|afternoon|evening)|tonight)\b`), 0, "", DatePrecisionDay},
-	{regexp.MustCompile(`(?i)\b(?:in|over|during) the (?:past|last) (?:24|twenty-four) hours\b`), 0, "", DatePrecisionDay},
-	{regexp.MustCompile(`(?i)\bearlier (?:in|this) (?:the )?week\b`), -1, "", DatePrecisionWeek},
-	{regexp.MustCompile(`(?i)\b(?:this week|(?:in|over|during) the (?:past|last) (?:week|seven days|few days)|in recent days)\b`), 0, "", DatePrecisionWeek},
-	{regexp.MustCompile(`(?i)\b(?:last|the previous|the past) week\b`), 0, "lastweek", DatePrecisionWeek},
-	{regexp.MustCompile(`(?i)\b(?:in|over|during) (?:the )?(?:past|last|recent) (?:few |two |three |several )?weeks\b`), 0, "", DatePrecisionMonth},
-	{regexp.MustCompile(`(?i)\b(?:earlier )?this month\b`), 0, "", DatePrecisionMonth},
-	{regexp.MustCompile(`(?i)\b(?:last|the previous|the past) month\b`), 0, "lastmonth", DatePrecisionMonth},
+	{regexp.MustCompile(`(?i)\bthe day before yesterday\b`), []string{"the day before yesterday"}, -2, "", DatePrecisionDay},
+	{regexp.MustCompile(`(?i)\byesterday\b`), []string{"yesterday"}, -1, "", DatePrecisionDay},
+	{regexp.MustCompile(`(?i)\b(?:last|late last) night\b`), []string{"last night"}, -1, "", DatePrecisionDay},
+	{regexp.MustCompile(`(?i)\b(?:earlier today|today|this (?:morning|afternoon|evening)|tonight)\b`),
+		[]string{"today", "tonight", "this morning", "this afternoon", "this evening"}, 0, "", DatePrecisionDay},
+	{regexp.MustCompile(`(?i)\b(?:in|over|during) the (?:past|last) (?:24|twenty-four) hours\b`), []string{"24 hours", "twenty-four hours"}, 0, "", DatePrecisionDay},
+	{regexp.MustCompile(`(?i)\bearlier (?:in|this) (?:the )?week\b`), []string{"earlier in", "earlier this"}, -1, "", DatePrecisionWeek},
+	{regexp.MustCompile(`(?i)\b(?:this week|(?:in|over|during) the (?:past|last) (?:week|seven days|few days)|in recent days)\b`),
+		[]string{"this week", "past week", "last week", "past seven days", "last seven days", "past few days",
+			"last few days", "in recent days"}, 0, "", DatePrecisionWeek},
+	{regexp.MustCompile(`(?i)\b(?:last|the previous|the past) week\b`), []string{"last week", "previous week", "past week"}, 0, "lastweek", DatePrecisionWeek},
+	{regexp.MustCompile(`(?i)\b(?:in|over|during) (?:the )?(?:past|last|recent) (?:few |two |three |several )?weeks\b`),
+		[]string{"past weeks", "last weeks", "recent weeks", "few weeks", "two weeks", "three weeks", "several weeks"},
+		0, "", DatePrecisionMonth},
+	{regexp.MustCompile(`(?i)\b(?:earlier )?this month\b`), []string{"this month"}, 0, "", DatePrecisionMonth},
+	{regexp.MustCompile(`(?i)\b(?:last|the previous|the past) month\b`), []string{"last month", "previous month", "past month"}, 0, "lastmonth", DatePrecisionMonth},
+}
+
+// dtRelativeWords holds a word of every need of dtPhrases: one scan for
+// them rules out most sentences.
+var dtRelativeWords = []string{"yesterday", "night", "today", "this", "hours", "earlier", "week", "days", "month"}
+
+// dtGuard holds what cheap scans of a sentence found, to skip the date
+// patterns that cannot match it.
+type dtGuard struct {
+	digit, hyphen bool
+	monthAbbr     bool // "Jan" … "Dec", capitalised as the patterns want
+	monthFull     bool // "January" … "December"
+	weekday       bool // "Monday" … "Sunday"
+	fold          string
+}
+
+func newDtGuard(s string) dtGuard {
+	g := dtGuard{
+		digit:  strings.ContainsAny(s, "0123456789"),
+		hyphen: strings.IndexByte(s, '-') >= 0,
+		// The (?i) patterns fold case as regexp does: "ſ" (long s) and
+		// "K" (Kelvin) match s and k there; ToLower maps the Kelvin sign
+		// but not the long s.
+		fold: strings.ReplaceAll(strings.ToLower(s), "ſ", "s"),
+	}
+	for m := time.January; m <= time.December; m++ {
+		name := m.String()
+		if i := strings.Index(s, name[:3]); i >= 0 {
+			g.monthAbbr = true
+			if strings.Contains(s[i:], name) {
+				g.monthFull = true
+				break
+			}
+		}
+	}
+	for d := time.Sunday; d <= time.Saturday; d++ {
+		if strings.Contains(s, d.String()) {
+			g.weekday = true
+			break
+		}
+	}
+	return g
+}
+
+// has reports whether the folded sentence contains every word.
+func (g *dtGuard) has(words ...string) bool {
+	for _, w := range words {
+		if !strings.Contains(g.fold, w) {
+			return false
+		}
+	}
+	return true
+}
+
+// hasAny reports whether the folded sentence contains one of words.
+func (g *dtGuard) hasAny(words []string) bool {
+	for _, w := range words {
+		if strings.Contains(g.fold, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // EventDate returns the date a sentence gives for its events, read relative
@@ -90,19 +160,26 @@ func EventDate(sentence string, reportDate time.Time) (date time.Time, precision
 
 // dtCues returns every date cue in the sentence in text order, without
 // overlaps (the longer of two overlapping cues is kept).
-func dtCues(s string, reportDate time.Time) []dtCue {
+func dtCues(s string, reportDate time.Time) []dtCue { return dtCuesGuarded(s, reportDate, true) }
+
+// dtCuesGuarded is dtCues; with guarded false it runs every pattern, which
+// the tests use to show that the pre-checks never change the result.
+func dtCuesGuarded(s string, reportDate time.Time, guarded bool) []dtCue {
 	s = strings.ReplaceAll(s, "’", "'")
 	rd := dtDay(reportDate)
 	var all []dtCue
 	add := func(pos, end int, d time.Time, p int) {
 		all = append(all, dtCue{pos: pos, end: end, date: d, precision: p})
 	}
-	// Go's regexps cost ~10 µs per sentence each; cheap substring checks
-	// skip those that cannot match (most sentences name no date at all).
-	lower := strings.ToLower(s)
-	digit := strings.ContainsAny(s, "0123456789")
-	month := dtMentionsMonth(lower)
-	for _, m := range dtFind(digit, dtISORe, s) {
+	// Go's regexps cost ~10 µs per sentence each, and a report has a dozen
+	// sentences: cheap substring checks skip the patterns that cannot match
+	// (most sentences name at most a weekday). Each check is a superset of
+	// its pattern: it looks for words the pattern cannot match without.
+	var g dtGuard
+	if guarded {
+		g = newDtGuard(s)
+	}
+	for _, m := range dtFind(!guarded || (g.digit && g.hyphen), dtISORe, s) {
 		y, _ := strconv.Atoi(s[m[2]:m[3]])
 		mo, _ := strconv.Atoi(s[m[4]:m[5]])
 		d, _ := strconv.Atoi(s[m[6]:m[7]])
@@ -110,22 +187,22 @@ func dtCues(s string, reportDate time.Time) []dtCue {
 			add(m[0], m[1], t, DatePrecisionDay)
 		}
 	}
-	for _, m := range dtFind(digit && month, dtMonthDayRe, s) {
+	for _, m := range dtFind(!guarded || (g.digit && g.monthAbbr), dtMonthDayRe, s) {
 		if t, ok := dtExplicit(s, m[2], m[3], m[4], m[5], m[6], m[7], rd); ok {
 			add(m[0], m[1], t, DatePrecisionDay)
 		}
 	}
-	for _, m := range dtFind(digit && month, dtDayMonthRe, s) {
+	for _, m := range dtFind(!guarded || (g.digit && g.monthAbbr), dtDayMonthRe, s) {
 		if t, ok := dtExplicit(s, m[4], m[5], m[2], m[3], m[6], m[7], rd); ok {
 			add(m[0], m[1], t, DatePrecisionDay)
 		}
 	}
-	for _, m := range dtFind(digit && month, dtMonthYrRe, s) {
+	for _, m := range dtFind(!guarded || (g.digit && g.monthFull), dtMonthYrRe, s) {
 		mo := dtMonth(s[m[2]:m[3]])
 		y, _ := strconv.Atoi(s[m[4]:m[5]])
 		add(m[0], m[1], dtMonthEnd(y, mo, rd), DatePrecisionMonth)
 	}
-	for _, m := range dtFind(month, dtMonthRe, s) {
+	for _, m := range dtFind(!guarded || g.monthFull, dtMonthRe, s) {
 		mo := dtMonth(s[m[4]:m[5]])
 		if strings.EqualFold(s[m[2]:m[3]], "since") {
 			add(m[0], m[1], rd, DatePrecisionMonth)
@@ -134,7 +211,13 @@ func dtCues(s string, reportDate time.Time) []dtCue {
 		y := dtNearestYear(time.Date(rd.Year(), mo, 15, 0, 0, 0, 0, time.UTC), rd)
 		add(m[0], m[1], dtMonthEnd(y, mo, rd), DatePrecisionMonth)
 	}
-	for _, m := range dtFind(strings.Contains(lower, "day"), dtWeekdayRe, s) {
+	weekdays := dtWeekdayMatches
+	if !guarded {
+		weekdays = func(s string) [][]int { return dtWeekdayRe.FindAllStringSubmatchIndex(s, -1) }
+	} else if !g.weekday {
+		weekdays = func(string) [][]int { return nil }
+	}
+	for _, m := range weekdays(s) {
 		var mod string
 		if m[2] >= 0 {
 			mod = strings.ToLower(s[m[2]:m[3]])
@@ -142,7 +225,7 @@ func dtCues(s string, reportDate time.Time) []dtCue {
 		d, p := dtWeekday(dtWeekdays[s[m[4]:m[5]]], mod, rd)
 		add(m[0], m[1], d, p)
 	}
-	for _, m := range dtFind(strings.Contains(lower, "days"), dtDaysAgoRe, s) {
+	for _, m := range dtFind(!guarded || g.has("days", "ago") || g.has("days", "earlier"), dtDaysAgoRe, s) {
 		n := dtCount(s[m[2]:m[3]])
 		p := DatePrecisionDay
 		if n < 0 { // "a few days ago": within the week
@@ -150,17 +233,20 @@ func dtCues(s string, reportDate time.Time) []dtCue {
 		}
 		add(m[0], m[1], rd.AddDate(0, 0, -n), p)
 	}
-	for _, m := range dtFind(strings.Contains(lower, "week"), dtWeeksAgo, s) {
+	for _, m := range dtFind(!guarded || g.has("week", "ago"), dtWeeksAgo, s) {
 		n := dtCount(s[m[2]:m[3]])
 		if n < 0 {
 			n = 1
 		}
 		add(m[0], m[1], rd.AddDate(0, 0, -7*n), DatePrecisionWeek)
 	}
-	relative := dtRelativeWords.MatchString(lower)
+	relative := !guarded || g.hasAny(dtRelativeWords)
 	for _, ph := range dtPhrases {
 		if !relative {
 			break
+		}
+		if guarded && !g.hasAny(ph.needs) {
+			continue
 		}
 		for _, m := range ph.re.FindAllStringIndex(s, -1) {
 			d := rd.AddDate(0, 0, ph.days)
@@ -194,6 +280,78 @@ func dtCues(s string, reportDate time.Time) []dtCue {
 	return out
 }
 
+// dtWeekdayMatches returns what dtWeekdayRe.FindAllStringSubmatchIndex
+// does, several times faster: the pattern has no literal prefix, so the
+// regexp tries it at every byte, while a weekday name is found with
+// strings.Index and its modifier read backwards from it.
+func dtWeekdayMatches(s string) [][]int {
+	var out [][]int
+	from := 0 // a match may not overlap the previous one
+	for pos := 0; pos < len(s); {
+		w, name := -1, ""
+		for d := time.Sunday; d <= time.Saturday; d++ {
+			n := d.String()
+			if i := strings.Index(s[pos:], n); i >= 0 && (w < 0 || pos+i < w) {
+				w, name = pos+i, n
+			}
+		}
+		if w < 0 {
+			break
+		}
+		end := w + len(name)
+		if !dtWordBoundary(s, w) || !dtWordBoundary(s, end) {
+			pos = w + 1
+			continue
+		}
+		m := []int{w, end, -1, -1, w, end}
+		if ms, me, ok := dtWeekdayModifier(s, w, from); ok {
+			m[0], m[2], m[3] = ms, ms, me
+		}
+		out = append(out, m)
+		from, pos = end, end
+	}
+	return out
+}
+
+// dtWeekdayModifier finds the modifier dtWeekdayRe allows before a weekday
+// at w ("last", "next", "this", "since", "coming", any case, then spaces),
+// starting at or after from.
+func dtWeekdayModifier(s string, w, from int) (start, end int, ok bool) {
+	end = w
+	for end > 0 && dtIsSpace(s[end-1]) {
+		end--
+	}
+	if end == w {
+		return 0, 0, false
+	}
+	for _, mod := range [...]string{"last", "next", "this", "since", "coming"} {
+		// Under (?i) "ſ" (two bytes) matches s, so a match may be
+		// longer than the modifier by one byte per s.
+		for n := len(mod); n <= len(mod)+strings.Count(mod, "s"); n++ {
+			if start = end - n; start >= from && strings.EqualFold(s[start:end], mod) && dtWordBoundary(s, start) {
+				return start, end, true
+			}
+		}
+	}
+	return 0, 0, false
+}
+
+// dtWordBoundary reports whether regexp's \b holds at byte i of s: an
+// ASCII word character on one side only (any other rune is a non-word
+// one to regexp, so its bytes are too).
+func dtWordBoundary(s string, i int) bool {
+	before := i > 0 && dtIsWordByte(s[i-1])
+	after := i < len(s) && dtIsWordByte(s[i])
+	return before != after
+}
+
+func dtIsWordByte(c byte) bool {
+	return c == '_' || '0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
+}
+
+// dtIsSpace is regexp's \s: [\t\n\f\r ].
+func dtIsSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r' }
+
 // dtFind runs re on s only when the cheap pre-check ok holds.
 func dtFind(ok bool, re *regexp.Regexp, s string) [][]int {
 	if !ok {
@@ -201,21 +359,6 @@ func dtFind(ok bool, re *regexp.Regexp, s string) [][]int {
 	}
 	return re.FindAllStringSubmatchIndex(s, -1)
 }
-
-// dtMentionsMonth reports whether a lower-cased sentence contains the start
-// of a month name (a superset test: "mar" also matches "market").
-func dtMentionsMonth(lower string) bool {
-	for _, m := range [...]string{"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"} {
-		if strings.Contains(lower, m) {
-			return true
-		}
-	}
-	return false
-}
-
-// dtRelativeWords holds a word every relative phrase of dtPhrases contains;
-// one scan for them is cheaper than trying each phrase.
-var dtRelativeWords = regexp.MustCompile(`yesterday|night|today|morning|afternoon|evening|hours|week|month|days`)
 
 // dtDay returns t's calendar date as UTC midnight.
 func dtDay(t time.Time) time.Time {

@@ -3,6 +3,7 @@ package geo
 import (
 	"bufio"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -64,4 +65,42 @@ func dtMustDate(tb testing.TB, s string) time.Time {
 		tb.Fatal(err)
 	}
 	return d
+}
+
+// TestDateCueGuards shows that the cheap pre-checks of dtCues never drop a
+// cue: every sentence of the test corpus gets the same cues with the
+// checks as with every pattern run.
+func TestDateCueGuards(t *testing.T) {
+	rd := dtMustDate(t, "2019-03-06")
+	for _, s := range guardCorpus(t) {
+		got, want := dtCuesGuarded(s, rd, true), dtCuesGuarded(s, rd, false)
+		if !slices.Equal(got, want) {
+			t.Errorf("dtCues(%q) = %v, want (every pattern run) %v", s, got, want)
+		}
+	}
+}
+
+func FuzzDateCueGuards(f *testing.F) {
+	for _, s := range guardSentences {
+		f.Add(s)
+	}
+	rd := time.Date(2019, 3, 6, 0, 0, 0, 0, time.UTC)
+	f.Fuzz(func(t *testing.T, s string) {
+		got, want := dtCuesGuarded(s, rd, true), dtCuesGuarded(s, rd, false)
+		if !slices.Equal(got, want) {
+			t.Errorf("dtCues(%q) = %v, want (every pattern run) %v", s, got, want)
+		}
+	})
+}
+
+func BenchmarkAttributeReport(b *testing.B) {
+	sentences := guardSentences
+	incident := make([]bool, len(sentences))
+	for i := range incident {
+		incident[i] = i%2 == 0
+	}
+	rd := time.Date(2019, 3, 6, 0, 0, 0, 0, time.UTC)
+	for b.Loop() {
+		AttributeReport(sentences, rd, incident)
+	}
 }

@@ -99,16 +99,21 @@ func mgDistanceKm(lat1, lon1, lat2, lon2 float64) float64 {
 	return 2 * r * math.Asin(math.Min(1, math.Sqrt(h)))
 }
 
-// mgWindow is the half-width of a date precision's window.
-func mgWindow(p int) time.Duration {
-	switch p {
+// MergeWindowDays is the half-width in days of the date window of an
+// incident dated with the given precision: two incidents can be one event
+// only if their dates are at most the sum of their windows apart.
+func MergeWindowDays(precision int) int {
+	switch precision {
 	case DatePrecisionWeek:
-		return 7 * 24 * time.Hour
+		return 7
 	case DatePrecisionMonth:
-		return 31 * 24 * time.Hour
+		return 31
 	}
 	return 0
 }
+
+// mgWindow is MergeWindowDays as a duration.
+func mgWindow(p int) time.Duration { return time.Duration(MergeWindowDays(p)) * 24 * time.Hour }
 
 func mgDatesOverlap(a, b *Incident) bool {
 	d := a.Date.Sub(b.Date)

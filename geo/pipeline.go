@@ -26,15 +26,7 @@ type Pipeline struct {
 // the same report is already stored, created is false and the stored
 // report's incidents are returned; nothing changes.
 func (p *Pipeline) Ingest(ctx context.Context, r *Report) (created bool, incidents []*Incident, err error) {
-	r.Source = p.Outlets.Canonical(r.Source)
-	if r.Ingested.IsZero() {
-		now := time.Now
-		if p.Now != nil {
-			now = p.Now
-		}
-		r.Ingested = now().UTC()
-	}
-	incidents = p.Incidents(r)
+	incidents = p.Prepare(r)
 	created, err = p.Reports.CreateReport(ctx, r, incidents)
 	if err != nil {
 		return false, nil, err
@@ -46,6 +38,23 @@ func (p *Pipeline) Ingest(ctx context.Context, r *Report) (created bool, inciden
 		}
 	}
 	return created, incidents, nil
+}
+
+// Prepare is the part of Ingest that needs no storage: it sets r's outlet
+// to its canonical name, stamps r.Ingested when unset and returns the
+// incidents of r (see Incidents), for ReportService.CreateReport. It is
+// safe for concurrent use, so a bulk ingest can geoparse several reports
+// at once and store them in order.
+func (p *Pipeline) Prepare(r *Report) []*Incident {
+	r.Source = p.Outlets.Canonical(r.Source)
+	if r.Ingested.IsZero() {
+		now := time.Now
+		if p.Now != nil {
+			now = p.Now
+		}
+		r.Ingested = now().UTC()
+	}
+	return p.Incidents(r)
 }
 
 // Incidents geoparses r and returns one incident per place and event date

@@ -135,7 +135,10 @@ func TestIngestSurvivesSIGKILL(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary and ingests hundreds of reports")
 	}
-	const total = 300
+	// Enough reports that three kills, each after another eighth of them
+	// and a few milliseconds, leave some unstored even at full ingest speed
+	// (250-500 reports/s, so 10-30 more can be stored before the kill lands).
+	const total = 600
 	bin := mustBuildBinary(t)
 	dir := filepath.Join(t.TempDir(), "reports")
 	paths := writeTestReports(t, dir, total)
@@ -163,7 +166,7 @@ func TestIngestSurvivesSIGKILL(t *testing.T) {
 	}
 
 	// The crashes: three times, start the ingest on the same database and
-	// SIGKILL it a random few milliseconds after another quarter of the
+	// SIGKILL it a random few milliseconds after another eighth of the
 	// reports are reported stored, so the kill lands anywhere: in the
 	// geoparser, inside a transaction, or in the commit.
 	crashDB := mustCopyTemplateDB(t)
@@ -171,7 +174,7 @@ func TestIngestSurvivesSIGKILL(t *testing.T) {
 	var after map[string]reportSummary
 	for round := 1; round <= 3; round++ {
 		delay := time.Duration(rng.IntN(15000)) * time.Microsecond
-		seen := mustKillIngestMidway(t, bin, crashDB, assets, dir, total/4, delay)
+		seen := mustKillIngestMidway(t, bin, crashDB, assets, dir, total/8, delay)
 		prev := len(after)
 		after = mustReportSummaries(t, crashDB) // integrity check included
 		if len(after) >= total {

@@ -5,7 +5,10 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
+	"runtime/pprof"
 	"strings"
+	"time"
 
 	"github.com/incidentmap/incidentmap/geo"
 )
@@ -18,6 +21,7 @@ func runIngest(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	source := fs.String("source", "", "outlet `name` for reports that do not name their own")
 	assets := fs.String("assets", defaultAssetsDir(), "`dir` holding the npm datasets (default gazetteer)")
 	aliases := fs.String("outlet-aliases", "", "`file` mapping outlet aliases to one name (lines 'RT = rt.com, Russia Today')")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the ingest (after start-up) to `file`")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -35,38 +39,44 @@ func runIngest(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 		return err
 	}
 
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
+
 	var stored, dup, failed int
-	err = geo.ReadReports(fs.Args(), func(path string, r *geo.Report, err error) error {
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-		if err != nil {
+	start := time.Now()
+	err = ingestReports(ctx, a, fs.Args(), *source, func(j *ingestJob) {
+		switch {
+		case j.err != nil && j.r == nil:
 			failed++
-			fmt.Fprintf(stdout, "%s: error: %s\n", path, geo.ErrorMessage(err))
-			return nil
-		}
-		if r.Source == "" {
-			r.Source = *source
-		}
-		created, incidents, err := a.Pipeline.Ingest(ctx, r)
-		if err != nil {
+			fmt.Fprintf(stdout, "%s: error: %s\n", j.path, geo.ErrorMessage(j.err))
+		case j.err != nil:
 			failed++
-			fmt.Fprintf(stdout, "%s: error: %v\n", path, err)
-			return nil
-		}
-		if !created {
+			fmt.Fprintf(stdout, "%s: error: %v\n", j.path, j.err)
+		case !j.created:
 			dup++
-			fmt.Fprintf(stdout, "%s: already stored as report %d\n", path, r.ID)
-			return nil
+			fmt.Fprintf(stdout, "%s: already stored as report %d\n", j.path, j.r.ID)
+		default:
+			stored++
+			r := j.r
+			fmt.Fprintf(stdout, "%s: report %d (%s, %s): %s\n", j.path, r.ID, r.Published.Format(geo.DateLayout), orNone(r.Source), summarize(j.incidents))
+			for _, in := range j.incidents {
+				fmt.Fprintf(stdout, "  %-8s %-28q → %s\n", in.Role, in.Place, describePlace(in))
+			}
 		}
-		stored++
-		fmt.Fprintf(stdout, "%s: report %d (%s, %s): %s\n", path, r.ID, r.Published.Format(geo.DateLayout), orNone(r.Source), summarize(incidents))
-		for _, in := range incidents {
-			fmt.Fprintf(stdout, "  %-8s %-28q → %s\n", in.Role, in.Place, describePlace(in))
-		}
-		return nil
 	})
-	fmt.Fprintf(stdout, "%d stored, %d already stored, %d failed\n", stored, dup, failed)
+	// The time excludes start-up (the gazetteer), so the rate is ingest's.
+	took := time.Since(start)
+	fmt.Fprintf(stdout, "%d stored, %d already stored, %d failed in %s (%.0f reports/s)\n", stored, dup, failed,
+		took.Round(time.Millisecond), float64(stored+dup+failed)/max(took.Seconds(), 1e-9))
 	if err != nil {
 		return err
 	}

@@ -34,3 +34,36 @@ func BenchmarkIngest(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkIngestDir measures the ingest command's path for a directory
+// of b.N generated reports (those of `generate --report-texts`): parsing
+// in parallel, storing in batches. It reports reports/s.
+func BenchmarkIngestDir(b *testing.B) {
+	db := mustCopyTemplateDB(b)
+	a, err := openApp(context.Background(), db, "../../node_modules", newTextLogger(io.Discard, false))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer a.Close()
+	dir := b.TempDir()
+	if err := writeReportTexts(dir, b.N, 7); err != nil {
+		b.Fatal(err)
+	}
+	stored := 0
+	b.ResetTimer()
+	err = ingestReports(context.Background(), a, []string{dir}, "", func(j *ingestJob) {
+		if j.err != nil {
+			b.Errorf("%s: %v", j.path, j.err)
+		} else if j.created {
+			stored++
+		}
+	})
+	b.StopTimer()
+	if err != nil {
+		b.Fatal(err)
+	}
+	if stored != b.N {
+		b.Fatalf("%d of %d reports stored", stored, b.N)
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "reports/s")
+}

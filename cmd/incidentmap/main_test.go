@@ -28,6 +28,16 @@ var (
 
 // mustTemplateDB returns the path of a database holding only the default
 // gazetteer. Skips when the npm datasets are missing, except under CI.
+// TestMain removes the template database after the tests: at about 70 MB
+// per run, left-over copies filled /tmp.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if templatePath != "" {
+		os.RemoveAll(filepath.Dir(templatePath))
+	}
+	os.Exit(code)
+}
+
 func mustTemplateDB(tb testing.TB) string {
 	tb.Helper()
 	assets := filepath.Join("..", "..", "node_modules")

@@ -25,14 +25,106 @@ func (db *DB) CreateReport(ctx context.Context, r *geo.Report, incidents []*geo.
 		return false, err
 	}
 	defer tx.Rollback()
+	// The statements run without ctx's cancellation: go-sqlite3 watches a
+	// cancellable context from a goroutine per statement, which cost more
+	// than the statements of a merge search. Cancelling ctx still rolls
+	// back the transaction (database/sql watches it from BeginTx), and
+	// the next statement then fails.
+	created, v, err := db.createReport(context.WithoutCancel(ctx), tx, r, incidents)
+	if err != nil || !created {
+		return false, err
+	}
+	if err := tx.Commit(); err != nil {
+		return false, FormatError(err)
+	}
+	db.setVersion(v)
+	return true, nil
+}
 
+// NewReport is a report and the incidents found in it, for CreateReports.
+type NewReport struct {
+	Report    *geo.Report
+	Incidents []*geo.Incident
+}
+
+// CreateResult is what CreateReports did with one report: Err is nil when
+// it was stored (Created) or already stored (not Created; Report.ID is
+// the stored one), else why it was not stored.
+type CreateResult struct {
+	Created bool
+	Err     error
+}
+
+// CreateReports stores reports as CreateReport does, in order, in one
+// transaction: a commit per report was most of the cost of a bulk ingest.
+// Each report is stored in a savepoint, so one that fails is rolled back
+// alone and the others are kept; out[i] says what became of reports[i].
+// A later report sees the earlier ones (duplicates, merges). When ctx is
+// cancelled the reports not yet begun get ctx's error and those already
+// stored are committed.
+//
+// err is non-nil, and nothing of the batch is stored, only when the
+// transaction itself fails (begin, a savepoint, commit); the caller may
+// then retry the reports one by one with CreateReport, after computing
+// their incidents afresh (storing sets their IDs and may mark them
+// disputed).
+func (db *DB) CreateReports(ctx context.Context, reports []NewReport) (out []CreateResult, err error) {
+	out = make([]CreateResult, len(reports))
+	if len(reports) == 0 {
+		return out, nil
+	}
+	tx, err := db.wdb.BeginTx(context.WithoutCancel(ctx), nil)
+	if err != nil {
+		return nil, FormatError(err)
+	}
+	defer tx.Rollback()
+	sctx := context.WithoutCancel(ctx) // see CreateReport
+	var version int64
+	for i, nr := range reports {
+		if err := ctx.Err(); err != nil {
+			for j := i; j < len(out); j++ {
+				out[j].Err = err
+			}
+			break
+		}
+		if err := validateReport(nr.Report, nr.Incidents); err != nil {
+			out[i].Err = err
+			continue
+		}
+		if _, err := tx.ExecContext(sctx, `SAVEPOINT report`); err != nil {
+			return nil, FormatError(err)
+		}
+		created, v, err := db.createReport(sctx, tx, nr.Report, nr.Incidents)
+		if err != nil {
+			out[i].Err = err
+			if _, err := tx.ExecContext(sctx, `ROLLBACK TO report`); err != nil {
+				return nil, FormatError(err)
+			}
+		}
+		if _, err := tx.ExecContext(sctx, `RELEASE report`); err != nil {
+			return nil, FormatError(err)
+		}
+		out[i].Created = created && err == nil
+		version = max(version, v)
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, FormatError(err)
+	}
+	db.setVersion(version)
+	return out, nil
+}
+
+// createReport is CreateReport inside tx, for a validated report. It
+// returns the version of the change it recorded (0 when r was already
+// stored).
+func (db *DB) createReport(ctx context.Context, tx *sql.Tx, r *geo.Report, incidents []*geo.Incident) (created bool, version int64, err error) {
 	var id int64
 	switch err := tx.QueryRowContext(ctx, `SELECT id FROM reports WHERE hash = ?`, r.Hash).Scan(&id); {
 	case err == nil:
 		r.ID = id
-		return false, nil
+		return false, 0, nil
 	case !errors.Is(err, sql.ErrNoRows):
-		return false, FormatError(err)
+		return false, 0, FormatError(err)
 	}
 
 	if r.Ingested.IsZero() {
@@ -43,28 +135,24 @@ func (db *DB) CreateReport(ctx context.Context, r *geo.Report, incidents []*geo.
 		r.Hash, r.Title, r.Text, r.Published.UTC().Format(geo.DateLayout), r.Source, r.URL,
 		r.Ingested.UTC().Format(time.RFC3339))
 	if err != nil {
-		return false, FormatError(err)
+		return false, 0, FormatError(err)
 	}
 	if r.ID, err = res.LastInsertId(); err != nil {
-		return false, err
+		return false, 0, err
 	}
 
 	touched := make([]int64, 0, len(incidents))
 	for _, inc := range incidents {
-		if err := db.storeIncident(ctx, tx, r, inc); err != nil {
-			return false, FormatError(err)
+		if err := db.storeIncident(ctx, tx, r, inc, touched); err != nil {
+			return false, 0, FormatError(err)
 		}
 		touched = append(touched, inc.ID)
 	}
 	v, err := db.recordChange(ctx, tx, ChangeReportCreated, r.ID, uniqueIDs(touched))
 	if err != nil {
-		return false, FormatError(err)
+		return false, 0, FormatError(err)
 	}
-	if err := tx.Commit(); err != nil {
-		return false, FormatError(err)
-	}
-	db.setVersion(v)
-	return true, nil
+	return true, v, nil
 }
 
 func validateReport(r *geo.Report, incidents []*geo.Incident) error {

@@ -1,0 +1,180 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"runtime"
+	"sync"
+
+	"github.com/incidentmap/incidentmap/cmd/incidentmap/internal/store"
+	"github.com/incidentmap/incidentmap/geo"
+)
+
+// ingestJob is one report file on its way through ingestReports.
+type ingestJob struct {
+	path      string
+	r         *geo.Report // nil when the file could not be read or parsed
+	incidents []*geo.Incident
+	created   bool  // stored now (false: already stored, or failed)
+	err       error // why the report was not stored
+	ready     chan struct{}
+}
+
+// ingestMaxBatch bounds the reports stored in one transaction: enough to
+// spread a commit over many reports, few enough that a crash or an
+// interrupt costs little work to redo and that the lines saying what was
+// stored come steadily.
+const ingestMaxBatch = 8
+
+// ingestReports reads the reports in paths, geoparses them in parallel
+// (one worker per CPU but one) and stores them in file order, committing together
+// the reports that are ready when the writer comes to them (at most
+// ingestMaxBatch). done is called for every file, in order, once its
+// outcome is final: a report it calls stored is committed, so a crash
+// never leaves one half stored nor loses one that was announced. Reports
+// without an outlet get source.
+//
+// The geoparser is most of the CPU and the store is one writer, so the
+// writer stores a batch while the workers parse the next ones.
+func ingestReports(parent context.Context, a *app, paths []string, source string, done func(*ingestJob)) error {
+	ctx, cancel := context.WithCancel(parent)
+	defer cancel()
+	work := make(chan *ingestJob, 2*ingestMaxBatch)    // to the workers
+	ordered := make(chan *ingestJob, 2*ingestMaxBatch) // to the writer, in file order
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() { // the reader
+		defer wg.Done()
+		defer close(work)
+		defer close(ordered)
+		send := func(ch chan<- *ingestJob, j *ingestJob) error {
+			select {
+			case ch <- j:
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}
+		// ReadReports passes unreadable files to fn, so its only error
+		// is the cancellation fn returns.
+		geo.ReadReports(paths, func(path string, r *geo.Report, err error) error {
+			j := &ingestJob{path: path, r: r, err: err, ready: make(chan struct{})}
+			if err != nil {
+				close(j.ready)
+				return send(ordered, j)
+			}
+			if r.Source == "" {
+				r.Source = source
+			}
+			// First in line, then to a worker: the writer only ever
+			// waits for a job a worker has.
+			if err := send(ordered, j); err != nil {
+				return err
+			}
+			return send(work, j)
+		})
+	}()
+	// The writer has a CPU of its own and the workers share the others:
+	// the store, one writer, is the slower half, so more workers than that
+	// would only take CPU from it.
+	for range max(1, runtime.GOMAXPROCS(0)-1) {
+		wg.Add(1)
+		go func() { // a worker
+			defer wg.Done()
+			for j := range work {
+				if ctx.Err() == nil {
+					j.incidents = a.Pipeline.Prepare(j.r)
+				}
+				close(j.ready)
+			}
+		}()
+	}
+	err := ingestWrite(ctx, a, ordered, done)
+	cancel()
+	for range ordered { // unblock the reader after an error
+	}
+	wg.Wait()
+	if err != nil && parent.Err() != nil {
+		return parent.Err()
+	}
+	return err
+}
+
+// ingestWrite is ingestReports' writer: it takes jobs in order, gathers
+// those ready into a batch, stores it and calls done for each job.
+func ingestWrite(ctx context.Context, a *app, ordered <-chan *ingestJob, done func(*ingestJob)) error {
+	var next *ingestJob // taken from ordered but not yet ready
+	for {
+		if next == nil {
+			var ok bool
+			if next, ok = <-ordered; !ok {
+				return nil
+			}
+		}
+		select {
+		case <-next.ready:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		batch := []*ingestJob{next}
+		next = nil
+	gather:
+		for len(batch) < ingestMaxBatch {
+			select {
+			case j, ok := <-ordered:
+				if !ok {
+					break gather
+				}
+				select {
+				case <-j.ready:
+					batch = append(batch, j)
+				default:
+					next = j
+					break gather
+				}
+			default:
+				break gather
+			}
+		}
+		if err := ingestStore(ctx, a, batch); err != nil {
+			return err
+		}
+		for _, j := range batch {
+			if ctx.Err() != nil && errors.Is(j.err, ctx.Err()) {
+				return ctx.Err() // not attempted: neither stored nor failed
+			}
+			done(j)
+		}
+	}
+}
+
+// ingestStore stores the parsed reports of batch in one transaction,
+// setting each job's outcome. If the transaction itself fails, it stores
+// the reports one by one instead, so that one report cannot cost the
+// others.
+func ingestStore(ctx context.Context, a *app, batch []*ingestJob) error {
+	var jobs []*ingestJob
+	var reports []store.NewReport
+	for _, j := range batch {
+		if j.err == nil {
+			jobs = append(jobs, j)
+			reports = append(reports, store.NewReport{Report: j.r, Incidents: j.incidents})
+		}
+	}
+	res, err := a.DB.CreateReports(ctx, reports)
+	if err == nil {
+		for i, j := range jobs {
+			j.created, j.err = res[i].Created, res[i].Err
+		}
+		return nil
+	}
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	for _, j := range jobs {
+		// Ingest computes the incidents afresh: storing them has set
+		// their IDs and may have marked them disputed.
+		j.created, j.incidents, j.err = a.Pipeline.Ingest(ctx, j.r)
+	}
+	return nil
+}
