@@ -544,7 +544,9 @@ func midRange(xs []float64) float64 {
 // preferGeoNamesAdmin1 drops a derived admin-1 area (synthetic id) when a
 // GeoNames one with the same code was imported (admin1CodesASCII.txt),
 // keeping the derived names ("NSW", the CLDR name) as alternate names of
-// the GeoNames area.
+// the GeoNames area, and the derived point when the GeoNames area has none
+// (admin1CodesASCII.txt carries no coordinates): the derived point is the
+// centre of the area's land, which the middle of its towns would not be.
 func preferGeoNamesAdmin1(ps []Place) []Place {
 	real := map[string]int{}
 	for i, p := range ps {
@@ -562,6 +564,9 @@ func preferGeoNamesAdmin1(ps []Place) []Place {
 			if r, ok := real[p.CountryCode+"."+p.Admin1Code]; ok {
 				extra[r] = append(append(extra[r], p.Name), p.AltNames...)
 				drop[i] = true
+				if q := &ps[r]; q.Lat == 0 && q.Lon == 0 && (p.Lat != 0 || p.Lon != 0) {
+					q.Lat, q.Lon = p.Lat, p.Lon
+				}
 			}
 		}
 	}

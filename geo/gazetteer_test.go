@@ -116,12 +116,17 @@ func BenchmarkLoadDefaultGazetteer(b *testing.B) {
 func TestImportedAdmin1ReplacesDerived(t *testing.T) {
 	b := NewGazetteerBuilder(3)
 	b.Add(&Place{GeonameID: 2147291, Name: "Sydney", Lat: -33.87, Lon: 151.21, FeatureClass: "P", FeatureCode: "PPLA", CountryCode: "AU", Admin1Code: "02"})
-	b.Add(&Place{GeonameID: SyntheticAdmin1Base + 7, Name: "New South Wales", AltNames: []string{"NSW"}, FeatureClass: "A", FeatureCode: "ADM1", CountryCode: "AU", Admin1Code: "02"})
+	b.Add(&Place{GeonameID: SyntheticAdmin1Base + 7, Name: "New South Wales", AltNames: []string{"NSW"}, FeatureClass: "A", FeatureCode: "ADM1", CountryCode: "AU", Admin1Code: "02", Lat: -32.2, Lon: 147.0})
 	b.Add(&Place{GeonameID: 2155400, Name: "State of New South Wales", FeatureClass: "A", FeatureCode: "ADM1", CountryCode: "AU", Admin1Code: "02"})
 	g := b.Build()
 	a := g.Admin1("AU", "02")
 	if a == nil || a.GeonameID != 2155400 || g.Len() != 2 {
 		t.Fatalf("Admin1(AU, 02)=%v, Len()=%d; want the imported GeoNames area only", a, g.Len())
+	}
+	// The import has no coordinates: the derived area's point, not the
+	// middle of its towns (Sydney), places it.
+	if a.Lat != -32.2 || a.Lon != 147.0 {
+		t.Errorf("imported area at %v,%v; want the derived point -32.2,147", a.Lat, a.Lon)
 	}
 	for _, name := range []string{"New South Wales", "NSW", "State of New South Wales"} {
 		if ms := g.Lookup(name); len(ms) != 1 || ms[0].Place.GeonameID != 2155400 {
