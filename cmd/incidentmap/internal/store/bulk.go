@@ -70,10 +70,14 @@ func (db *DB) BulkLoad(ctx context.Context, reports iter.Seq[BulkReport], opts B
 	// written, and the checks (two index probes per link and source row)
 	// were a third of the load's time. SQLite ignores this pragma inside
 	// a transaction, hence here.
-	if _, err := db.wdb.ExecContext(sctx, `PRAGMA cache_size = -262144; PRAGMA foreign_keys = OFF`); err != nil {
+	// The process-wide soft heap limit would cap that cache at 64 MB; a
+	// 10M-incident offline load's R*Tree rebuild then re-read its pages
+	// without end. Bulk loads are for databases nobody is serving.
+	if _, err := db.wdb.ExecContext(sctx, `PRAGMA cache_size = -262144; PRAGMA foreign_keys = OFF; PRAGMA soft_heap_limit = 0`); err != nil {
 		return st, err
 	}
-	defer db.wdb.ExecContext(sctx, `PRAGMA cache_size = -16000; PRAGMA foreign_keys = ON`)
+	defer db.wdb.ExecContext(sctx, fmt.Sprintf(`PRAGMA cache_size = %d; PRAGMA foreign_keys = ON; PRAGMA soft_heap_limit = %d`,
+		-connCacheKiB, softHeapLimit))
 	var b *bulkBatch
 	var err error
 	defer func() {

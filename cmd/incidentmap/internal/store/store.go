@@ -13,6 +13,7 @@ import (
 	"io/fs"
 	"net/url"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -125,7 +126,7 @@ func dsn(path, txlock string, readOnly bool) string {
 	// KiB, per connection: nine connections at 8 MB stay inside the soft
 	// heap limit below, and the OS page cache, shared by all of them and
 	// not counted in the process's RSS, holds the rest of a hot database.
-	q.Set("_cache_size", "-8000")
+	q.Set("_cache_size", strconv.Itoa(-connCacheKiB))
 	q.Set("_stmt_cache_size", "32")
 	if readOnly {
 		q.Set("_query_only", "true")
@@ -146,6 +147,13 @@ type connector struct {
 func (c *connector) Connect(context.Context) (driver.Conn, error) { return c.drv.Open(c.dsn) }
 func (c *connector) Driver() driver.Driver                        { return c.drv }
 
+// connCacheKiB is each connection's page cache; softHeapLimit bounds
+// SQLite's memory in the whole process (see openPool).
+const (
+	connCacheKiB  = 8000
+	softHeapLimit = 64 << 20
+)
+
 func openPool(path, txlock string, readOnly bool) (*sql.DB, error) {
 	drv := &sqlite3.SQLiteDriver{ConnectHook: func(conn *sqlite3.SQLiteConn) error {
 		// Sorting a large bbox result in memory is much faster than in a
@@ -157,7 +165,7 @@ func openPool(path, txlock string, readOnly bool) (*sql.DB, error) {
 		// measured as fast. The soft heap limit (bytes, all connections
 		// of the process) makes SQLite recycle cached pages rather than
 		// grow past it.
-		_, err := conn.Exec("PRAGMA temp_store = MEMORY; PRAGMA mmap_size = 0; PRAGMA soft_heap_limit = 67108864", nil)
+		_, err := conn.Exec(fmt.Sprintf("PRAGMA temp_store = MEMORY; PRAGMA mmap_size = 0; PRAGMA soft_heap_limit = %d", softHeapLimit), nil)
 		return err
 	}}
 	db := sql.OpenDB(&connector{dsn: dsn(path, txlock, readOnly), drv: drv})
