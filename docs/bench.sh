@@ -116,7 +116,10 @@ wait_warm() {
 		sleep 0.1
 	done
 	READY_MS=$((($(date +%s%N) - T0) / 1000000))
-	sleep 1 # let the garbage of the loads be collected
+	# Idle means idle: serve hands spare heap back to the OS once a 10 s
+	# sampling interval has passed without requests (trimWhenIdle), so
+	# up to 20 s after the last load; a server between users is that.
+	sleep 25
 }
 stop_server() {
 	[ -n "$PID" ] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null || true

@@ -104,7 +104,8 @@ ingesting one, so the gazetteer load at start-up is not counted.
 The same queries at every size. "matched" is numberMatched (the whole result), "returned" the page.
 
 "start-up" is the first answer; "warm" is when the background loads are done (gazetteer; from
-20,000 incidents the point cache and the cluster pyramid), RSS at the first answer and when warm.
+20,000 incidents the point cache and the cluster pyramid); RSS at the first answer, and idle RSS 25 s after
+warm (serve returns spare heap to the OS after a 10 s interval without requests).
 
 | incidents | DB MB | generate (incidents/s) | start-up ms | warm ms | RSS at first answer MB | idle RSS (warm) MB | peak RSS MB | RSS after the runs: anon / file-mapped MB |
 |---|---|---|---|---|---|---|---|---|
