@@ -57,16 +57,9 @@ func (q *query) page(afterID int64, limit, offset int) (string, []any) {
 func (q *query) pageByID(afterID int64, limit, offset int) (string, []any) {
 	if q.alias == "i" {
 		// NOT INDEXED: the rowid order is the page's order.
-		conds, args := q.conds, q.args
-		if afterID > 0 {
-			conds = append(conds[:len(conds):len(conds)], "i.id > ?")
-			args = append(args[:len(args):len(args)], afterID)
-		}
-		s := "SELECT i.id FROM incidents i NOT INDEXED"
-		if len(conds) > 0 {
-			s += " WHERE " + strings.Join(conds, " AND ")
-		}
-		return s + " ORDER BY i.id LIMIT ? OFFSET ?", append(args[:len(args):len(args)], limit, offset)
+		scan := *q
+		scan.from = "incidents i NOT INDEXED"
+		return scan.page(afterID, limit, offset)
 	}
 	s := "SELECT o.id FROM incidents o WHERE "
 	args := make([]any, 0, len(q.args)+3)

@@ -267,18 +267,30 @@ func keyRanges(b [4]float64) [][2]uint64 {
 	return merged
 }
 
+// spans returns the index ranges [lo, hi) of s.recs whose Morton keys
+// fall in the cells covering bound b: a superset of the points inside b.
+func (s *pointSnapshot) spans(b [4]float64) [][2]int {
+	ranges := keyRanges(b)
+	out := make([][2]int, len(ranges))
+	for i, r := range ranges {
+		lo, _ := slices.BinarySearch(s.keys, uint32(r[0]))
+		hi := len(s.keys)
+		if r[1] <= math.MaxUint32 {
+			hi, _ = slices.BinarySearch(s.keys, uint32(r[1]))
+		}
+		out[i] = [2]int{lo, hi}
+	}
+	return out
+}
+
 // eachCachedPoint answers EachPoint from snapshot s.
 func (db *DB) eachCachedPoint(ctx context.Context, s *pointSnapshot, f geo.IncidentFilter, b [4]float64, fn func(geo.PointRow) error) error {
 	m, err := db.pointMatcher(ctx, s, f)
 	if err != nil {
 		return err
 	}
-	for _, r := range keyRanges(b) {
-		lo, _ := slices.BinarySearch(s.keys, uint32(r[0]))
-		hi := len(s.keys)
-		if r[1] <= math.MaxUint32 {
-			hi, _ = slices.BinarySearch(s.keys, uint32(r[1]))
-		}
+	for _, span := range s.spans(b) {
+		lo, hi := span[0], span[1]
 		for i := lo; i < hi; i++ {
 			if (i-lo)&0xffff == 0xffff && ctx.Err() != nil {
 				return ctx.Err()

@@ -4,7 +4,6 @@ import (
 	"context"
 	"math"
 	"math/bits"
-	"slices"
 	"sync"
 
 	"github.com/incidentmap/incidentmap/geo"
@@ -67,13 +66,8 @@ func (db *DB) cachedPage(ctx context.Context, s *pointSnapshot, f geo.IncidentFi
 		err = mark(s.recs, [4]float64{-180, -90, 180, 90})
 	} else {
 		b := *f.BBox
-		for _, r := range keyRanges(b) {
-			lo, _ := slices.BinarySearch(s.keys, uint32(r[0]))
-			hi := len(s.keys)
-			if r[1] <= math.MaxUint32 {
-				hi, _ = slices.BinarySearch(s.keys, uint32(r[1]))
-			}
-			if err = mark(s.recs[lo:hi], b); err != nil {
+		for _, span := range s.spans(b) {
+			if err = mark(s.recs[span[0]:span[1]], b); err != nil {
 				break
 			}
 		}
