@@ -17,6 +17,7 @@ type Config struct {
 	Token        string // bearer token for writes (INCIDENTMAP_TOKEN)
 	Private      bool   // reads need the token too
 	MaxBodyBytes int64
+	RowCacheMB   int    // --row-cache-mb: memory for incidents read for pages (store/rowcache.go); 0 turns it off
 	StaticDir    string // serve the map from this directory instead of the embedded copy (development)
 	BaseMap      string // --basemap: an MBTiles file served at /tiles/basemap (tiles.go)
 	WorldAtlas   string // --world-atlas: the world-atlas package for the offline base map; "" means <Assets>/world-atlas
@@ -30,6 +31,7 @@ func DefaultConfig() Config {
 		Addr:         "localhost:8080",
 		Assets:       defaultAssetsDir(),
 		MaxBodyBytes: 10 << 20,
+		RowCacheMB:   24,
 	}
 }
 
@@ -65,6 +67,9 @@ func (c *Config) Validate() error {
 	}
 	if len(c.Token) > 0 && len(c.Token) < 16 {
 		return fmt.Errorf("INCIDENTMAP_TOKEN is too short: use at least 16 characters")
+	}
+	if c.RowCacheMB < 0 {
+		return fmt.Errorf("--row-cache-mb %d: must be 0 (off) or more", c.RowCacheMB)
 	}
 	if c.MaxBodyBytes < 1024 {
 		return fmt.Errorf("--max-body %d: must be at least 1024 bytes", c.MaxBodyBytes)

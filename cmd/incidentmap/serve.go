@@ -37,6 +37,7 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	fs.StringVar(&cfg.Outlets, "outlet-aliases", cfg.Outlets, "`file` mapping outlet aliases to one name (lines 'RT = rt.com, Russia Today')")
 	fs.StringVar(&cfg.StaticDir, "static-dir", cfg.StaticDir, "serve the map from this `dir` instead of the embedded files (development)")
 	fs.BoolVar(&cfg.Verbose, "v", cfg.Verbose, "verbose logs")
+	fs.IntVar(&cfg.RowCacheMB, "row-cache-mb", cfg.RowCacheMB, "`MiB` of incidents kept in memory for pages of /api/incidents (0: off)")
 	fs.StringVar(&cfg.BaseMap, "basemap", cfg.BaseMap, "serve this MBTiles `file` (raster or vector) as a base layer at /tiles/basemap")
 	fs.StringVar(&cfg.WorldAtlas, "world-atlas", cfg.WorldAtlas, "`dir` of the world-atlas package for the offline base map (default <assets>/world-atlas)")
 	if err := fs.Parse(args); err != nil {
@@ -62,7 +63,11 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 			setMemoryLimit(liveHeap(), log)
 		}
 	}()
-	go trimWhenIdle(ctx, log)
+	go trimWhenIdle(ctx, log, func() bool {
+		// Both, not either: || would skip the second.
+		dropped := srv.DropCaches()
+		return a.DB.DropRowCache() || dropped
+	})
 	fmt.Fprintf(stdout, "incidentmap: serving the map at http://%s/\n", displayAddr(srv.Addr()))
 	<-ctx.Done()
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
@@ -102,6 +107,7 @@ func startServerHolding(ctx context.Context, cfg Config, logw io.Writer, hold <-
 	if cfg.StaticDir != "" {
 		staticFS = os.DirFS(cfg.StaticDir)
 	}
+	a.DB.SetRowCacheBytes(int64(cfg.RowCacheMB) << 20)
 	srv := &server.Server{
 		Incidents: a.DB, Reports: a.DB, Ingester: waitIngester{a.geo}, Versions: a.DB, Changes: a.DB, Histogram: a.DB,
 		Review: waitReviewer{ReviewService: a.DB, load: a.geo}, Gazetteer: waitSearch{a.geo},
@@ -302,7 +308,12 @@ func shouldTrim(prev, cur memSample) bool {
 // garbage. An idle server runs no collection to free it, and the runtime's
 // scavenger only returns memory beyond the heap goal, twice the live heap,
 // so without this the idle RSS would stay at the peak of the last build.
-func trimWhenIdle(ctx context.Context, log *slog.Logger) {
+//
+// An idle server also drops its caches of responses and rows (dropCaches
+// reports whether they held anything): they serve bursts of similar
+// requests, and would otherwise keep up to ~90 MB of an idle server's
+// memory for requests that may never come.
+func trimWhenIdle(ctx context.Context, log *slog.Logger, dropCaches func() bool) {
 	t := time.NewTicker(trimEvery)
 	defer t.Stop()
 	prev := readMemSample()
@@ -313,7 +324,11 @@ func trimWhenIdle(ctx context.Context, log *slog.Logger) {
 		case <-t.C:
 		}
 		cur := readMemSample()
-		if shouldTrim(prev, cur) {
+		if cur.allocs-prev.allocs < idleAllocs && dropCaches() {
+			debug.FreeOSMemory()
+			log.Debug("idle: caches dropped, heap returned to the OS")
+			cur = readMemSample()
+		} else if shouldTrim(prev, cur) {
 			debug.FreeOSMemory()
 			log.Debug("idle: heap returned to the OS", "MiB", cur.spare>>20)
 			cur = readMemSample()

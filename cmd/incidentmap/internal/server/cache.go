@@ -109,3 +109,17 @@ func (c *responseCache) limit() int64 {
 
 // enabled reports whether responses may be cached at all.
 func (c *responseCache) enabled() bool { return c.limit() > 0 }
+
+// drop empties the cache and reports whether it held anything.
+func (c *responseCache) drop() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	held := len(c.items) > 0
+	c.items, c.size = nil, 0
+	c.lru.Init()
+	return held
+}
+
+// DropCaches empties the response cache and reports whether it held
+// anything; serve calls it when idle.
+func (s *Server) DropCaches() bool { return s.cache.drop() }

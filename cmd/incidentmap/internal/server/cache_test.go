@@ -23,6 +23,23 @@ func TestResponseCache(t *testing.T) {
 			t.Fatal("get(3) hit after version 4 was seen: old entries must be dropped")
 		}
 	})
+	t.Run("drop empties it, and it still works after", func(t *testing.T) {
+		var c responseCache
+		if c.drop() {
+			t.Fatal("an empty cache says it held something")
+		}
+		c.put(3, "k", []byte("v3"))
+		if !c.drop() || c.size != 0 {
+			t.Fatalf("drop: size %d after", c.size)
+		}
+		if _, ok := c.get(3, "k"); ok {
+			t.Fatal("a body survived drop")
+		}
+		c.put(3, "k", []byte("again"))
+		if got, ok := c.get(3, "k"); !ok || string(got) != "again" {
+			t.Fatalf("after drop: get = %q, %v", got, ok)
+		}
+	})
 	t.Run("a body computed at an older version is not kept", func(t *testing.T) {
 		var c responseCache
 		c.get(5, "other")

@@ -237,7 +237,7 @@ func (db *DB) FindIncidents(ctx context.Context, f geo.IncidentFilter) ([]*geo.I
 		if err != nil {
 			return nil, 0, err
 		}
-		incidents, err := db.incidentsByID(ctx, tx, ids)
+		incidents, err := db.cachedIncidentsByID(ctx, tx, v, ids)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -256,7 +256,7 @@ func (db *DB) FindIncidents(ctx context.Context, f geo.IncidentFilter) ([]*geo.I
 		}
 		db.storeCount(q, v, len(ids))
 		slices.Sort(ids)
-		incidents, err := db.incidentsByID(ctx, tx, pageOf(ids, f.AfterID, f.Offset, limit))
+		incidents, err := db.cachedIncidentsByID(ctx, tx, v, pageOf(ids, f.AfterID, f.Offset, limit))
 		if err != nil {
 			return nil, 0, err
 		}
@@ -284,7 +284,7 @@ func (db *DB) FindIncidents(ctx context.Context, f geo.IncidentFilter) ([]*geo.I
 	if err != nil {
 		return nil, 0, FormatError(err)
 	}
-	incidents, err := db.incidentsByID(ctx, tx, ids)
+	incidents, err := db.cachedIncidentsByID(ctx, tx, v, ids)
 	if err != nil {
 		return nil, 0, err
 	}

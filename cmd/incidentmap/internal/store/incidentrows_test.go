@@ -24,6 +24,9 @@ func TestIncidentsByIDMatchesIncidentColumns(t *testing.T) {
 			Date: day("2020-01-22"), Sentence: "<script>alert(1)</script>\x00\x1f", Disputed: true,
 			Candidates: []geo.Candidate{{GeonameID: 1, Name: "a\x1fb", Score: 0.5}, {GeonameID: 2, Name: "c", Score: 0.25}},
 			Sources:    []geo.SourceRef{{Name: "Someone", Kind: geo.SourceClaimant, Stance: geo.StanceDenies}}},
+		{Place: "Saraqib", Name: "Saraqib", Lat: 35.86, Lon: 36.8, Role: geo.RoleIncident, Precision: 1,
+			Date: day("2020-01-22"), Sentence: "clean text",
+			Sources: []geo.SourceRef{{Name: "Group\x1dA\x1eclaims\x1e7", Kind: geo.SourceClaimant, Stance: geo.StanceClaims}}},
 		{Place: "Maarat", Name: "Maarat", Lat: 35.64, Lon: 36.67, Role: geo.RoleMention, Precision: 2,
 			Date: day("2020-01-22"), Sentence: "plain", NeedsReview: true, Start: 1 << 20, End: 1<<20 + 6},
 	}
@@ -43,8 +46,8 @@ func TestIncidentsByIDMatchesIncidentColumns(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(want) != 7 {
-		t.Fatalf("%d incidents stored, want 7", len(want))
+	if len(want) != 8 {
+		t.Fatalf("%d incidents stored, want 8", len(want))
 	}
 	ids := make([]int64, len(want))
 	for i, in := range want {

@@ -55,6 +55,7 @@ type DB struct {
 	countVer int64 // data version the counts were computed at
 
 	points pointCache // the point columns in memory, for map tiles (points.go)
+	rows   rowCache   // incidents read for pages (rowcache.go)
 }
 
 // versionTTL bounds how long a cached data version is trusted before it
