@@ -373,11 +373,48 @@ async function refresh({ fit = false } = {}) {
 // shows /api/clusters (measured in docs/map-performance.md).
 const FEATURE_LIMIT = 5000;
 let serverMode = false;
-const serverLayer = L.layerGroup().addTo(map);
+// A feature group, not a layer group: only the former passes its markers' clicks on.
+const serverLayer = L.featureGroup().addTo(map);
 serverLayer.on('click', (e) => {
   const m = e.layer ?? e.propagatedFrom;
-  if (m?.clusterCount) map.setView(m.getLatLng(), Math.min(map.getZoom() + 2, map.getMaxZoom()));
+  if (!m?.clusterCount) return;
+  if (map.getZoom() < map.getMaxZoom() - 1) map.setView(m.getLatLng(), Math.min(map.getZoom() + 2, map.getMaxZoom()));
+  else openClusterList(m);
 });
+
+// CLUSTER_LIST_LIMIT is the most incidents a cluster's list shows.
+const CLUSTER_LIST_LIMIT = 50;
+
+// openClusterList opens a popup listing the incidents of a server cluster
+// that zooming in no longer splits (often many reports geocoded to one
+// town's point), each with a link to its report.
+function openClusterList(m) {
+  const c = map.latLngToContainerPoint(m.getLatLng());
+  const r = 64; // the cluster grid's cell (clusterParams): its members lie within a cell of their mean
+  const sw = map.containerPointToLatLng([c.x - r, c.y + r]);
+  const ne = map.containerPointToLatLng([c.x + r, c.y - r]);
+  const p = apiParams(state);
+  p.set('bbox', [sw.lng, sw.lat, ne.lng, ne.lat].map((x) => x.toFixed(6)).join(','));
+  p.set('limit', String(CLUSTER_LIST_LIMIT));
+  const box = el('div', { class: 'popup cluster-list' }, 'Loading…');
+  L.popup({ maxWidth: 360, minWidth: 240 }).setLatLng(m.getLatLng()).setContent(box).openOn(map);
+  fetchJSON(`/api/incidents?${p}`).then((res) => {
+    if (!res.ok) {
+      box.replaceChildren(`Could not load these incidents: ${res.data?.error ?? res.status}`);
+      return;
+    }
+    const fs = res.data.features ?? [];
+    const n = res.data.numberMatched ?? fs.length;
+    box.replaceChildren(
+      el('h3', {}, `${n} incidents here`),
+      el('ul', { class: 'incident-list' }, fs.map((f) => {
+        const q = f.properties ?? {};
+        return el('li', {}, `${formatDate(q.date, q.date_precision)} · ${q.place || q.name || 'place'} · ${q.source || ''} `,
+          reportLink(q.report_id, 'report', embed));
+      })),
+      n > fs.length ? el('p', {}, `The first ${fs.length} shown; narrow the dates or sources to see the others.`) : '');
+  });
+}
 
 // clusterParams returns the /api/clusters query for the current view.
 function clusterParams() {
@@ -398,6 +435,10 @@ function clusterParams() {
   const p = apiParams(state);
   p.set('z', String(Math.max(0, Math.round(map.getZoom()))));
   p.set('cell', '64');
+  // Clusters at every zoom: listing every incident of a tile from zoom 10
+  // on meant thousands of DOM markers (a second of layout at 100k); a
+  // cluster that no zoom splits lists its incidents when clicked.
+  p.set('cluster_zoom', String(map.getMaxZoom() + 1));
   p.set('bbox', [w, s, e, n].map((x) => x.toFixed(5)).join(','));
   return p;
 }

@@ -85,6 +85,26 @@ func TestBrowser(t *testing.T) {
 	}
 }
 
+// TestBrowserServerClusters drives the map in server-cluster mode
+// (static/test/clusters.test.mjs): 6,000 generated incidents, more than
+// the page loads as GeoJSON, and three reports of one place from a test
+// wire, months apart so they stay three incidents at one point.
+func TestBrowserServerClusters(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test skipped in -short mode")
+	}
+	root := filepath.Join("..", "..")
+	node := mustHaveBrowser(t, root)
+	db := mustCopyTemplateDB(t)
+	mustRun(t, "generate", "--db", db, "--incidents", "6000", "--seed", "3")
+	base := mustRunServerDB(t, db, false)
+	for day, what := range map[string]string{"2021-02-02": "the vegetable market", "2021-06-08": "a bakery", "2021-10-12": "the main road"} {
+		mustPostReport(t, base, `{"published": "`+day+`", "source": "Stacked Test Wire",
+			"text": "Artillery fire struck `+what+` in Saraqib early on Tuesday, a local council member said."}`)
+	}
+	runBrowserScript(t, node, root, "clusters.test.mjs", base)
+}
+
 // mustPostReport stores a JSON report through POST /api/reports.
 func mustPostReport(t *testing.T, base, report string) {
 	t.Helper()

@@ -37,20 +37,22 @@ type pointJSON struct {
 	Disputed  bool    `json:"disputed"`
 }
 
-// handleClusters serves GET /api/clusters?z=Z&bbox=...[&cell=64]&filters: the
+// handleClusters serves GET /api/clusters?z=Z&bbox=...[&cell=64][&cluster_zoom=N]&filters: the
 // incidents in bbox as the incident tiles of zoom z would show them, as
 // JSON for a map that draws no vector tiles. Each tile of the grid is
 // clustered on its own (tiles.ClusterTile, or its pre-clustered
 // tiles.Pyramid), so clusters stay put while the map pans; the whole tiles
 // covering bbox are shown, and in_view counts their incidents. matched
 // counts every incident under the filters (bbox aside), so the map can
-// choose between clusters and full GeoJSON.
+// choose between clusters and full GeoJSON. Tiles below cluster_zoom
+// (default tiles.DefaultClusterMaxZoom) are always clustered; from it on, a
+// tile with at most tiles.DefaultClusterMaxPoint incidents lists them all.
 func (s *Server) handleClusters(w http.ResponseWriter, r *http.Request) error {
 	q, err := parseQuery(r)
 	if err != nil {
 		return err
 	}
-	if err := checkParams(q, "z", "cell"); err != nil {
+	if err := checkParams(q, "z", "cell", "cluster_zoom"); err != nil {
 		return err
 	}
 	if !q.Has("z") {
@@ -63,6 +65,13 @@ func (s *Server) handleClusters(w http.ResponseWriter, r *http.Request) error {
 	// cell is the clustering grid in pixels (tiles.ClusterOptions.CellSize):
 	// a map drawing DOM markers asks for 64 to keep them few.
 	cell, err := parseInt(q, "cell", tiles.DefaultCellSize, 4, tiles.TileSize)
+	if err != nil {
+		return err
+	}
+	// A map drawing DOM markers asks for clusters at every zoom: thousands
+	// of single markers (a z10 view over Idlib at 100k incidents lists
+	// 4,900) cost the browser a second to lay out.
+	clusterZoom, err := parseInt(q, "cluster_zoom", tiles.DefaultClusterMaxZoom, 0, tiles.MaxZoom+1)
 	if err != nil {
 		return err
 	}
@@ -120,7 +129,10 @@ func (s *Server) handleClusters(w http.ResponseWriter, r *http.Request) error {
 			points = append(points, pj)
 		}
 	}
-	opts := tiles.ClusterOptions{CellSize: cell}
+	opts := tiles.ClusterOptions{CellSize: cell, MaxZoom: clusterZoom}
+	if clusterZoom == 0 {
+		opts.MaxZoom = -1 // ClusterOptions' "never by zoom"
+	}
 	// With no filter but role, the pre-clustered pyramid answers each
 	// tile; otherwise one walk over every incident matching the filters
 	// counts them all and keeps those in the tiles covering the view.

@@ -164,11 +164,18 @@ func TestIncidentTileJSON(t *testing.T) {
 func TestClustersAddUp(t *testing.T) {
 	s, _ := newTileServer(t, 200)
 	h := s.Handler()
-	for _, tc := range []struct{ z, bbox string }{
-		{"3", "35,35,38,37"}, {"8", "35,35,38,37"}, {"12", "36.5,35.8,36.8,36.1"}, {"14", "36.59,35.89,36.71,36.0"},
+	for _, tc := range []struct {
+		z, bbox, extra string
+		clustered      bool // whether every tile is clustered
+	}{
+		{"3", "35,35,38,37", "", true}, {"8", "35,35,38,37", "", true},
+		{"12", "36.5,35.8,36.8,36.1", "", false}, {"14", "36.59,35.89,36.71,36.0", "", false},
+		// The map asks for clusters at every zoom.
+		{"12", "36.5,35.8,36.8,36.1", "&cluster_zoom=19", true},
+		{"8", "35,35,38,37", "&cluster_zoom=0", false},
 	} {
-		t.Run("z"+tc.z, func(t *testing.T) {
-			rec := do(t, h, "GET", "/api/clusters?z="+tc.z+"&bbox="+tc.bbox+"&role=all", "", nil)
+		t.Run("z"+tc.z+tc.extra, func(t *testing.T) {
+			rec := do(t, h, "GET", "/api/clusters?z="+tc.z+"&bbox="+tc.bbox+"&role=all"+tc.extra, "", nil)
 			if rec.Code != 200 {
 				t.Fatalf("status %d: %s", rec.Code, rec.Body)
 			}
@@ -191,9 +198,17 @@ func TestClustersAddUp(t *testing.T) {
 			if sum != 201 || got.InView != 201 {
 				t.Errorf("clusters and points add up to %d (in_view %d), want 201", sum, got.InView)
 			}
+			// Clustered, a tile holds at most one marker per 64-px cell
+			// (cell defaults to 64 here); listed, every incident is one.
+			if markers := len(got.Clusters) + len(got.Points); tc.clustered && (len(got.Clusters) == 0 || markers >= 201) {
+				t.Errorf("%d clusters, %d markers: want it clustered", len(got.Clusters), markers)
+			} else if !tc.clustered && len(got.Clusters) > 0 {
+				t.Errorf("%d clusters: want every incident listed", len(got.Clusters))
+			}
 		})
 	}
-	for _, target := range []string{"/api/clusters?bbox=35,35,38,37", "/api/clusters?z=23", "/api/clusters?z=12&bbox=-180,-85,180,85"} {
+	for _, target := range []string{"/api/clusters?bbox=35,35,38,37", "/api/clusters?z=23", "/api/clusters?z=12&bbox=-180,-85,180,85",
+		"/api/clusters?z=3&bbox=35,35,38,37&cluster_zoom=-1", "/api/clusters?z=3&bbox=35,35,38,37&cluster_zoom=x"} {
 		if rec := do(t, h, "GET", target, "", nil); rec.Code != 400 {
 			t.Errorf("GET %s: status %d, want 400", target, rec.Code)
 		}
