@@ -9,8 +9,8 @@ import (
 type IncidentService interface {
 	// FindIncidents returns the incidents matching f ordered by id, and how
 	// many match in all (ignoring Limit/Offset/AfterID). EINVALID for a bad filter.
-	// The incidents' slices (sources, reports, candidates) may be shared
-	// with a cache: callers must not modify them.
+	// The incidents may be shared with a cache and other callers: callers
+	// must not modify them.
 	FindIncidents(ctx context.Context, f IncidentFilter) ([]*Incident, int, error)
 	// FindIncidentByID returns one incident with its sources. ENOTFOUND if absent.
 	FindIncidentByID(ctx context.Context, id int64) (*Incident, error)

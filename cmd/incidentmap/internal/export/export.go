@@ -112,16 +112,25 @@ func (geojsonEncoder) footer(b []byte) []byte { return append(b, "]}\n"...) }
 // FeatureCollection appends a whole FeatureCollection with the OGC API's
 // numberMatched/numberReturned members.
 func FeatureCollection(b []byte, incidents []*geo.Incident, matched int) []byte {
+	return FeatureCollectionOf(b, len(incidents), matched, func(b []byte, i int) []byte {
+		return AppendFeature(b, incidents[i])
+	})
+}
+
+// FeatureCollectionOf appends a FeatureCollection of n features, the i-th
+// appended by feature(b, i) (AppendFeature's output, perhaps kept from an
+// earlier request), with numberMatched matched.
+func FeatureCollectionOf(b []byte, n, matched int, feature func(b []byte, i int) []byte) []byte {
 	b = append(b, `{"type":"FeatureCollection","numberMatched":`...)
 	b = strconv.AppendInt(b, int64(matched), 10)
 	b = append(b, `,"numberReturned":`...)
-	b = strconv.AppendInt(b, int64(len(incidents)), 10)
+	b = strconv.AppendInt(b, int64(n), 10)
 	b = append(b, `,"features":[`...)
-	for i, in := range incidents {
+	for i := range n {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = AppendFeature(b, in)
+		b = feature(b, i)
 	}
 	return append(b, "]}\n"...)
 }

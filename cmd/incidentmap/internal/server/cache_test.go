@@ -40,6 +40,30 @@ func TestResponseCache(t *testing.T) {
 			t.Fatalf("after drop: get = %q, %v", got, ok)
 		}
 	})
+	t.Run("admit: a key is worth caching from its second miss", func(t *testing.T) {
+		var c responseCache
+		if c.admit(1, "a") {
+			t.Fatal("admitted on the first miss")
+		}
+		if c.admit(1, "b") {
+			t.Fatal("another key admitted on its first miss")
+		}
+		if !c.admit(1, "a") {
+			t.Fatal("not admitted on the second miss")
+		}
+		if c.admit(2, "b") {
+			t.Fatal("a miss seen at version 1 admitted at version 2")
+		}
+		for i := range seenMax + 10 { // the memory of misses stays bounded
+			c.admit(2, fmt.Sprint(i))
+		}
+		if len(c.seen) > seenMax {
+			t.Fatalf("%d misses remembered, at most %d", len(c.seen), seenMax)
+		}
+		if (&responseCache{budget: -1}).admit(1, "a") {
+			t.Fatal("a disabled cache admitted")
+		}
+	})
 	t.Run("a body computed at an older version is not kept", func(t *testing.T) {
 		var c responseCache
 		c.get(5, "other")
@@ -99,19 +123,22 @@ func TestIncidentListCachedByVersion(t *testing.T) {
 		calls++
 		return find(ctx, f)
 	}
+	// Cached from its second miss on (admit): the third asking is a hit.
 	first := do(t, h, "GET", "/api/incidents?limit=5&bbox=30,30,40,40", "", nil)
+	second := do(t, h, "GET", "/api/incidents?limit=5&bbox=30,30,40,40", "", nil)
 	again := do(t, h, "GET", "/api/incidents?bbox=30,30,40,40&limit=5", "", nil)
-	if calls != 1 {
-		t.Errorf("FindIncidents called %d times for one query asked twice, want 1", calls)
+	if calls != 2 {
+		t.Errorf("FindIncidents called %d times for one query asked three times, want 2", calls)
 	}
-	if first.Header().Get("X-Cache") != "miss" || again.Header().Get("X-Cache") != "hit" {
-		t.Errorf("X-Cache = %q then %q, want miss then hit", first.Header().Get("X-Cache"), again.Header().Get("X-Cache"))
+	if first.Header().Get("X-Cache") != "miss" || second.Header().Get("X-Cache") != "miss" || again.Header().Get("X-Cache") != "hit" {
+		t.Errorf("X-Cache = %q, %q then %q, want miss, miss then hit", first.Header().Get("X-Cache"),
+			second.Header().Get("X-Cache"), again.Header().Get("X-Cache"))
 	}
 	if again.Body.String() != first.Body.String() || again.Header().Get("Content-Type") != first.Header().Get("Content-Type") {
 		t.Error("cached response differs from the first one")
 	}
 	s.Versions.(*mockVersion).v++
-	if rec := do(t, h, "GET", "/api/incidents?limit=5&bbox=30,30,40,40", "", nil); rec.Header().Get("X-Cache") != "miss" || calls != 2 {
+	if rec := do(t, h, "GET", "/api/incidents?limit=5&bbox=30,30,40,40", "", nil); rec.Header().Get("X-Cache") != "miss" || calls != 3 {
 		t.Errorf("after a write: X-Cache %q, calls %d, want miss and a new query", rec.Header().Get("X-Cache"), calls)
 	}
 	if rec := do(t, h, "GET", "/api/incidents?limit=5&bbox=30,30,40,40&soruce=x", "", nil); rec.Code != 400 {

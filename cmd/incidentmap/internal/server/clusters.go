@@ -188,7 +188,7 @@ func (s *Server) handleClusters(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	body = append(body, '\n')
-	if cacheable {
+	if cacheable && s.cache.admit(v, key) {
 		s.cache.put(v, key, body)
 	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")

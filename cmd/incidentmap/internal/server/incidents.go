@@ -28,10 +28,12 @@ func (s *Server) handleIncidentList(w http.ResponseWriter, r *http.Request) erro
 	// Read the version before the query: a write landing in between
 	// leaves newer data under the older version, never the reverse.
 	version, key, cached := int64(0), "", s.Versions != nil && s.cache.enabled()
-	if cached {
+	if s.Versions != nil {
 		if version, err = s.Versions.DataVersion(r.Context()); err != nil {
 			return err
 		}
+	}
+	if cached {
 		key = cacheKey(r.URL.Path, q)
 		if body, ok := s.cache.get(version, key); ok {
 			w.Header().Set("Content-Type", "application/geo+json")
@@ -46,11 +48,18 @@ func (s *Server) handleIncidentList(w http.ResponseWriter, r *http.Request) erro
 	}
 	bp := bufPool.Get().(*[]byte)
 	defer bufPool.Put(bp)
-	b := export.FeatureCollection((*bp)[:0], incidents, matched)
+	var b []byte
+	if s.Versions != nil {
+		b = s.features.appendCollection((*bp)[:0], version, incidents, matched)
+	} else {
+		b = export.FeatureCollection((*bp)[:0], incidents, matched)
+	}
 	*bp = b
 	w.Header().Set("Content-Type", "application/geo+json")
 	if cached {
-		s.cache.put(version, key, bytes.Clone(b))
+		if s.cache.admit(version, key) {
+			s.cache.put(version, key, bytes.Clone(b))
+		}
 		w.Header().Set("X-Cache", "miss")
 	}
 	_, _ = w.Write(b) // a write error means the client left

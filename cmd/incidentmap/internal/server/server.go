@@ -72,6 +72,7 @@ type Server struct {
 	httpServer *http.Server
 	ln         net.Listener
 	cache      responseCache // encoded /api/incidents pages by data version (cache.go)
+	features   featureCache  // encoded incidents by id and data version (featurecache.go)
 	pyramids   PyramidCache  // used when Pyramids is nil
 }
 

@@ -116,7 +116,7 @@ func (s *Server) handleIncidentTile(w http.ResponseWriter, r *http.Request) erro
 		if err != nil {
 			return err
 		}
-		if cacheable {
+		if cacheable && s.cache.admit(v, key) {
 			s.cache.put(v, key, append([]byte{}, data...))
 		}
 	}

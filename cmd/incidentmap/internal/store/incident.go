@@ -220,12 +220,6 @@ func (db *DB) FindIncidents(ctx context.Context, f geo.IncidentFilter) ([]*geo.I
 	if err != nil {
 		return nil, 0, err
 	}
-	tx, err := db.beginRead(ctx)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer tx.Rollback()
-
 	limit := f.Limit
 	if limit == 0 {
 		limit = DefaultLimit
@@ -233,16 +227,25 @@ func (db *DB) FindIncidents(ctx context.Context, f geo.IncidentFilter) ([]*geo.I
 		limit = MaxLimit
 	}
 	if s := db.points.get(v); s != nil {
+		// No connection is held for the walk: the readers' pool hands
+		// connections to waiters in random order, so holding one for work
+		// that needs none made some requests wait many times their share
+		// (p99 0.7 s at 16 connections and 400 req/s, p50 25 ms).
 		ids, n, err := db.cachedPage(ctx, s, f, limit)
 		if err != nil {
 			return nil, 0, err
 		}
-		incidents, err := db.cachedIncidentsByID(ctx, tx, v, ids)
+		incidents, err := db.cachedIncidentsByID(ctx, nil, v, ids)
 		if err != nil {
 			return nil, 0, err
 		}
 		return incidents, n, nil
 	}
+	tx, err := db.beginRead(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer tx.Rollback()
 	db.points.refresh(db, v)
 	if _, cached := db.cachedCount(q, v); !cached && q.alias == "i" && f.BBox != nil {
 		// A box with a narrow date range is driven by the date index, and

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -143,6 +144,33 @@ func TestEachPointMatchesFindIncidents(t *testing.T) {
 			})
 		}
 	}
+	// Sixteen requests at once with a source filter not asked before share
+	// one query for its id set (singleflight) and all get the same answer.
+	t.Run("concurrent source filter", func(t *testing.T) {
+		f := geo.IncidentFilter{Sources: []string{"Outlet 05"}, BBox: &region}
+		want := findAllIDs(t, db, f)
+		if len(want) == 0 {
+			t.Fatal("Outlet 05 has no incidents in the region; the test tests nothing")
+		}
+		db.points.mu.Lock()
+		db.points.sets = nil // as after a write: the set is built again
+		db.points.mu.Unlock()
+		errs := make(chan error, 16)
+		for range 16 {
+			go func() {
+				_, n, err := db.FindIncidents(context.Background(), f)
+				if err == nil && n != len(want) {
+					err = fmt.Errorf("%d incidents, want %d", n, len(want))
+				}
+				errs <- err
+			}()
+		}
+		for range 16 {
+			if err := <-errs; err != nil {
+				t.Error(err)
+			}
+		}
+	})
 }
 
 // assertPages checks FindIncidents' count and its pages by offset and by

@@ -33,28 +33,27 @@ type rowCache struct {
 	items   map[int64]*geo.Incident
 }
 
-// lookup copies the cached incidents among ids (read at version v) into
-// out, in ids' order, and returns the ids it does not hold. The copies are
-// shallow: their slices are shared with the cache and must not be
-// modified. out must have room for len(ids) incidents.
-func (c *rowCache) lookup(v int64, ids []int64, out []geo.Incident) (found []bool, missing []int64) {
+// lookup returns the cached incidents among ids (read at version v) in
+// out, at ids' positions (nil where it has none), and the ids it does not
+// hold. The incidents are the cache's own: nobody may modify them.
+func (c *rowCache) lookup(v int64, ids []int64, out []*geo.Incident) (missing []int64) {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
-	found = make([]bool, len(ids))
 	if c.version != v || c.items == nil {
-		return found, ids
+		return ids
 	}
 	for i, id := range ids {
 		if inc, ok := c.items[id]; ok {
-			out[i], found[i] = *inc, true
+			out[i] = inc
 		} else {
 			missing = append(missing, id)
 		}
 	}
-	return found, missing
+	return missing
 }
 
-// add caches incidents read at version v. Incidents read at an older
+// add caches incidents read at version v, which from then on nobody may
+// modify (they are handed out as they are). Incidents read at an older
 // version than the newest seen are not kept; a newer version drops
 // everything older. Over budget, arbitrary entries go (Go's map order)
 // until a quarter of the budget is free: cheaper than an LRU's
@@ -80,8 +79,7 @@ func (c *rowCache) add(v int64, incidents []*geo.Incident) {
 		if _, ok := c.items[inc.ID]; ok {
 			continue
 		}
-		cp := *inc
-		c.items[inc.ID] = &cp
+		c.items[inc.ID] = inc
 		c.size += incidentBytes(inc)
 	}
 	if c.size > budget {
@@ -142,33 +140,39 @@ func (db *DB) SetRowCacheBytes(n int64) {
 func (db *DB) DropRowCache() bool { return db.rows.drop() }
 
 // cachedIncidentsByID is incidentsByID with the row cache: the rows it
-// holds at version v (the version tx reads at or after) are copied, the
-// others read and added.
+// holds at version v (the version tx reads at or after) come from it, the
+// others are read and added. The incidents returned may be shared with
+// other callers: nobody may modify them (geo.IncidentService says so).
+// With a nil tx, a read transaction is begun only if some rows are missing.
 func (db *DB) cachedIncidentsByID(ctx context.Context, tx *sql.Tx, v int64, ids []int64) ([]*geo.Incident, error) {
-	if len(ids) == 0 {
-		return db.incidentsByID(ctx, tx, ids)
+	incidents := make([]*geo.Incident, len(ids))
+	missing := db.rows.lookup(v, ids, incidents)
+	if len(missing) == 0 {
+		return incidents, nil
 	}
-	block := make([]geo.Incident, len(ids)) // one allocation for the page
-	found, missing := db.rows.lookup(v, ids, block)
-	var read []*geo.Incident
-	if len(missing) > 0 {
+	if tx == nil {
 		var err error
-		if read, err = db.incidentsByID(ctx, tx, missing); err != nil {
+		if tx, err = db.beginRead(ctx); err != nil {
 			return nil, err
 		}
-		db.rows.add(v, read)
+		defer tx.Rollback()
 	}
-	// Merge the cached rows and the read ones, both in id order; ids no
-	// longer stored are in neither.
-	incidents := make([]*geo.Incident, 0, len(ids))
-	for i := range ids {
+	read, err := db.incidentsByID(ctx, tx, missing)
+	if err != nil {
+		return nil, err
+	}
+	db.rows.add(v, read)
+	// Fill the gaps with the rows read, both in id order; ids no longer
+	// stored are in neither and are dropped.
+	out := incidents[:0]
+	for i, id := range ids {
 		switch {
-		case found[i]:
-			incidents = append(incidents, &block[i])
-		case len(read) > 0 && read[0].ID == ids[i]:
-			incidents = append(incidents, read[0])
+		case incidents[i] != nil:
+			out = append(out, incidents[i])
+		case len(read) > 0 && read[0].ID == id:
+			out = append(out, read[0])
 			read = read[1:]
 		}
 	}
-	return incidents, nil
+	return out, nil
 }

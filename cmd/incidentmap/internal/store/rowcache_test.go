@@ -127,20 +127,21 @@ func TestRowCache_VersionsAndBudget(t *testing.T) {
 	var c rowCache
 	c.budget = 20 * incidentBytes(incident(1))
 	c.add(5, []*geo.Incident{incident(1), incident(2)})
-	out := make([]geo.Incident, 3)
-	found, missing := c.lookup(5, []int64{1, 2, 3}, out)
-	if !reflect.DeepEqual(found, []bool{true, true, false}) || !reflect.DeepEqual(missing, []int64{3}) || out[1].ID != 2 {
-		t.Fatalf("lookup at 5: found %v, missing %v, out %v", found, missing, out)
+	out := make([]*geo.Incident, 3)
+	missing := c.lookup(5, []int64{1, 2, 3}, out)
+	if !reflect.DeepEqual(missing, []int64{3}) || out[0] == nil || out[1] == nil || out[1].ID != 2 || out[2] != nil {
+		t.Fatalf("lookup at 5: missing %v, out %v", missing, out)
 	}
-	if _, missing := c.lookup(6, []int64{1}, out); len(missing) != 1 {
+	clear(out)
+	if missing := c.lookup(6, []int64{1}, out); len(missing) != 1 {
 		t.Error("a lookup at another version found rows")
 	}
 	c.add(4, []*geo.Incident{incident(3)})
-	if _, missing := c.lookup(5, []int64{3}, out); len(missing) != 1 {
+	if missing := c.lookup(5, []int64{3}, out); len(missing) != 1 {
 		t.Error("rows read at an older version were kept")
 	}
 	c.add(6, []*geo.Incident{incident(3)})
-	if _, missing := c.lookup(6, []int64{1, 2, 3}, out); !reflect.DeepEqual(missing, []int64{1, 2}) {
+	if missing := c.lookup(6, []int64{1, 2, 3}, out); !reflect.DeepEqual(missing, []int64{1, 2}) {
 		t.Errorf("after version 6: missing %v, want the rows of version 5", missing)
 	}
 	var many []*geo.Incident
@@ -159,7 +160,7 @@ func TestRowCache_VersionsAndBudget(t *testing.T) {
 		t.Errorf("size %d, but the rows held take %d", c.size, sum)
 	}
 	c.drop()
-	if _, missing := c.lookup(6, []int64{3}, out); len(missing) != 1 {
+	if missing := c.lookup(6, []int64{3}, out); len(missing) != 1 {
 		t.Error("rows survived drop")
 	}
 }
