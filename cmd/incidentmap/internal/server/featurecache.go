@@ -30,8 +30,9 @@ type featureCache struct {
 
 // appendCollection appends incidents, read at version, as a
 // FeatureCollection (export.FeatureCollection's bytes), taking the
-// features it holds and keeping the others.
-func (c *featureCache) appendCollection(b []byte, version int64, incidents []*geo.Incident, matched int) []byte {
+// features it holds and, if keep, keeping the others (callers keep first
+// pages only, as the store's row cache does).
+func (c *featureCache) appendCollection(b []byte, version int64, incidents []*geo.Incident, matched int, keep bool) []byte {
 	if c.limit() <= 0 {
 		return export.FeatureCollection(b, incidents, matched)
 	}
@@ -53,7 +54,7 @@ func (c *featureCache) appendCollection(b []byte, version int64, incidents []*ge
 		fresh = append(fresh, start, len(b), i)
 		return b
 	})
-	if len(fresh) > 0 {
+	if keep && len(fresh) > 0 {
 		c.add(version, b, fresh, incidents)
 	}
 	return b

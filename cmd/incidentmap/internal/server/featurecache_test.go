@@ -37,13 +37,14 @@ func TestFeatureCache_SameBytes(t *testing.T) {
 		{"empty", 1, nil, 5},
 		{"new version", 2, []int64{1, 2}, 2},
 		{"older version not kept", 1, []int64{7}, 2},
+		{"a later page not kept", 2, []int64{8, 9}, 2},
 	} {
 		t.Run(step.name, func(t *testing.T) {
 			incs := testIncidents(step.ids...)
 			if step.version == 2 {
 				incs[0].Place = "Moved by a review" // what version 2 changed
 			}
-			got := c.appendCollection([]byte("prefix"), step.version, incs, 42)
+			got := c.appendCollection([]byte("prefix"), step.version, incs, 42, step.name != "a later page not kept")
 			want := export.FeatureCollection([]byte("prefix"), incs, 42)
 			if !bytes.Equal(got, want) {
 				t.Fatalf("got\n%s\nwant\n%s", got, want)
@@ -62,7 +63,7 @@ func TestFeatureCache_BudgetAndDrop(t *testing.T) {
 	for id := range int64(50) {
 		ids = append(ids, id+1)
 	}
-	c.appendCollection(nil, 1, testIncidents(ids...), 50)
+	c.appendCollection(nil, 1, testIncidents(ids...), 50, true)
 	if c.size > c.budget || len(c.items) == 0 {
 		t.Fatalf("%d features, %d bytes, budget %d", len(c.items), c.size, c.budget)
 	}
@@ -77,7 +78,7 @@ func TestFeatureCache_BudgetAndDrop(t *testing.T) {
 		t.Error("drop left features behind")
 	}
 	off := featureCache{budget: -1}
-	if got, want := off.appendCollection(nil, 1, testIncidents(1), 1), export.FeatureCollection(nil, testIncidents(1), 1); !bytes.Equal(got, want) || len(off.items) != 0 {
+	if got, want := off.appendCollection(nil, 1, testIncidents(1), 1, true), export.FeatureCollection(nil, testIncidents(1), 1); !bytes.Equal(got, want) || len(off.items) != 0 {
 		t.Error("a disabled cache changed the output or kept features")
 	}
 }

@@ -50,7 +50,7 @@ func (s *Server) handleIncidentList(w http.ResponseWriter, r *http.Request) erro
 	defer bufPool.Put(bp)
 	var b []byte
 	if s.Versions != nil {
-		b = s.features.appendCollection((*bp)[:0], version, incidents, matched)
+		b = s.features.appendCollection((*bp)[:0], version, incidents, matched, f.AfterID == 0 && f.Offset == 0)
 	} else {
 		b = export.FeatureCollection((*bp)[:0], incidents, matched)
 	}

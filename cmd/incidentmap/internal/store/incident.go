@@ -235,7 +235,7 @@ func (db *DB) FindIncidents(ctx context.Context, f geo.IncidentFilter) ([]*geo.I
 		if err != nil {
 			return nil, 0, err
 		}
-		incidents, err := db.cachedIncidentsByID(ctx, nil, v, ids)
+		incidents, err := db.cachedIncidentsByID(ctx, nil, v, ids, firstPage(f))
 		if err != nil {
 			return nil, 0, err
 		}
@@ -259,7 +259,7 @@ func (db *DB) FindIncidents(ctx context.Context, f geo.IncidentFilter) ([]*geo.I
 		}
 		db.storeCount(q, v, len(ids))
 		slices.Sort(ids)
-		incidents, err := db.cachedIncidentsByID(ctx, tx, v, pageOf(ids, f.AfterID, f.Offset, limit))
+		incidents, err := db.cachedIncidentsByID(ctx, tx, v, pageOf(ids, f.AfterID, f.Offset, limit), firstPage(f))
 		if err != nil {
 			return nil, 0, err
 		}
@@ -287,7 +287,7 @@ func (db *DB) FindIncidents(ctx context.Context, f geo.IncidentFilter) ([]*geo.I
 	if err != nil {
 		return nil, 0, FormatError(err)
 	}
-	incidents, err := db.cachedIncidentsByID(ctx, tx, v, ids)
+	incidents, err := db.cachedIncidentsByID(ctx, tx, v, ids, firstPage(f))
 	if err != nil {
 		return nil, 0, err
 	}

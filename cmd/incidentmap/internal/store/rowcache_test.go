@@ -57,6 +57,16 @@ func TestRowCache_PagesMatchUncached(t *testing.T) {
 	if len(plain.rows.items) != 0 {
 		t.Fatal("a disabled row cache holds rows")
 	}
+	// Later pages (an export paging by after_id) are read, not kept.
+	db.rows.drop()
+	for _, f := range []geo.IncidentFilter{{Limit: 50, AfterID: 100}, {Limit: 50, Offset: 100}} {
+		if page, _, err := db.FindIncidents(ctx, f); err != nil || len(page) != 50 {
+			t.Fatalf("%+v: %d incidents, %v", f, len(page), err)
+		}
+	}
+	if len(db.rows.items) != 0 {
+		t.Errorf("pages after the first left %d rows in the cache", len(db.rows.items))
+	}
 }
 
 // TestRowCache_FollowsWrites checks that a page read after a write shows
