@@ -59,8 +59,8 @@ east edge by a different 10⁻⁷° on every request, so neither the response ca
 can answer: what a stream of distinct map views over one area costs. Its page's incidents still come
 from the row cache (incidents read for pages, by id and data version, \`internal/store/rowcache.go\`):
 pages are in id order, so boxes over one area share most of their rows. "Cold" is the same run
-against a server started with \`--row-cache-mb 0\`: every page read through SQL, as for an area
-nobody has looked at since the last write.
+against a server started with \`--row-cache-mb 0\`: every page's rows read through SQL (encoded
+features are still reused), as for areas nobody has looked at since the last write.
 
 ## Targets at $big incidents (wrk -t2 -c16, loopback)
 
