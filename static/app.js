@@ -102,7 +102,7 @@ if (embed) document.body.classList.add('embed');
 
 // maxZoom is explicit because the offline base (a GeoJSON layer) has none
 // and the cluster group needs one.
-const map = L.map('map', { worldCopyJump: true, keyboard: true, maxZoom: 18 });
+const map = L.map('map', { worldCopyJump: true, keyboard: true, maxZoom: 18, fadeAnimation: false });
 map.setView(state.view ? [state.view.lat, state.view.lon] : [25, 20], state.view ? state.view.z : 2);
 // The view is written to the URL only once it is the one the user sees
 // (restored or fitted), so the placeholder view never lands in a link.
