@@ -157,5 +157,5 @@ func (c *responseCache) drop() bool {
 // they held anything; serve calls it when idle.
 func (s *Server) DropCaches() bool {
 	dropped := s.cache.drop()
-	return s.features.drop() || dropped
+	return s.features.Drop() || dropped
 }

@@ -2,9 +2,9 @@ package server
 
 import (
 	"bytes"
-	"sync"
 
 	"github.com/incidentmap/incidentmap/cmd/incidentmap/internal/export"
+	"github.com/incidentmap/incidentmap/cmd/incidentmap/internal/vcache"
 	"github.com/incidentmap/incidentmap/geo"
 )
 
@@ -13,19 +13,15 @@ import (
 const defaultFeatureCacheBytes = 16 << 20
 
 // featureCache keeps each incident's encoded GeoJSON Feature, by id, for
-// one data version. Encoding was a third of a /api/incidents page's cost
-// once the store kept the page's rows in memory (1,000 features, about
-// 2 ms); pages are in id order, so requests over one area that the
-// response cache cannot answer (a box moved a little, other dates) share
-// most of their features. Like the response cache it drops everything
-// when the version advances. The zero value is ready; safe for concurrent
-// use.
+// one data version (vcache.Map). Encoding was a third of a /api/incidents
+// page's cost once the store kept the page's rows in memory (1,000
+// features, about 2 ms); pages are in id order, so requests over one area
+// that the response cache cannot answer (a box moved a little, other
+// dates) share most of their features. The zero value is ready; safe for
+// concurrent use.
 type featureCache struct {
-	mu      sync.RWMutex
-	budget  int64 // bytes; 0 means defaultFeatureCacheBytes, negative disables
-	version int64
-	size    int64
-	items   map[int64][]byte
+	vcache.Map[[]byte]
+	budget int64 // bytes; 0 means defaultFeatureCacheBytes, negative disables
 }
 
 // appendCollection appends incidents, read at version, as a
@@ -33,17 +29,19 @@ type featureCache struct {
 // features it holds and, if keep, keeping the others (callers keep first
 // pages only, as the store's row cache does).
 func (c *featureCache) appendCollection(b []byte, version int64, incidents []*geo.Incident, matched int, keep bool) []byte {
-	if c.limit() <= 0 {
+	budget := c.budget
+	if budget == 0 {
+		budget = defaultFeatureCacheBytes
+	}
+	if budget < 0 {
 		return export.FeatureCollection(b, incidents, matched)
 	}
-	held := make([][]byte, len(incidents))
-	c.mu.RLock()
-	if c.version == version {
-		for i, in := range incidents {
-			held[i] = c.items[in.ID]
-		}
+	ids := make([]int64, len(incidents))
+	for i, in := range incidents {
+		ids[i] = in.ID
 	}
-	c.mu.RUnlock()
+	held := make([][]byte, len(incidents))
+	c.Lookup(version, ids, held)
 	var fresh []int // offsets in b of the features encoded now: start, end, index
 	b = export.FeatureCollectionOf(b, len(incidents), matched, func(b []byte, i int) []byte {
 		if held[i] != nil {
@@ -55,62 +53,16 @@ func (c *featureCache) appendCollection(b []byte, version int64, incidents []*ge
 		return b
 	})
 	if keep && len(fresh) > 0 {
-		c.add(version, b, fresh, incidents)
+		freshIDs := make([]int64, 0, len(fresh)/3)
+		for k := 0; k < len(fresh); k += 3 {
+			freshIDs = append(freshIDs, ids[fresh[k+2]])
+		}
+		// A copy per feature, not slices of b (reused by the next request)
+		// nor one block per page (kept whole while any feature is cached).
+		c.Add(version, budget, freshIDs, func(j int) ([]byte, int64) {
+			f := bytes.Clone(b[fresh[3*j]:fresh[3*j+1]])
+			return f, int64(len(f)) + 48
+		})
 	}
 	return b
-}
-
-// add keeps the features encoded into b at fresh's offsets. Features
-// encoded at an older version than the newest seen are not kept; a newer
-// version drops the older ones. Over budget, arbitrary entries go until a
-// quarter of the budget is free.
-func (c *featureCache) add(version int64, b []byte, fresh []int, incidents []*geo.Incident) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if version > c.version {
-		c.version, c.size = version, 0
-		clear(c.items)
-	}
-	if version != c.version {
-		return
-	}
-	if c.items == nil {
-		c.items = make(map[int64][]byte, len(fresh)/3)
-	}
-	// A copy per feature, not one block per page: a block would stay
-	// whole while any of its features is cached.
-	for k := 0; k < len(fresh); k += 3 {
-		id := incidents[fresh[k+2]].ID
-		if _, ok := c.items[id]; ok {
-			continue
-		}
-		f := bytes.Clone(b[fresh[k]:fresh[k+1]])
-		c.items[id] = f
-		c.size += int64(len(f)) + 48
-	}
-	if budget := c.limit(); c.size > budget {
-		for id, f := range c.items {
-			delete(c.items, id)
-			c.size -= int64(len(f)) + 48
-			if c.size <= budget*3/4 {
-				break
-			}
-		}
-	}
-}
-
-// drop empties the cache and reports whether it held anything.
-func (c *featureCache) drop() bool {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	held := len(c.items) > 0
-	c.items, c.size = nil, 0
-	return held
-}
-
-func (c *featureCache) limit() int64 {
-	if c.budget == 0 {
-		return defaultFeatureCacheBytes
-	}
-	return c.budget
 }

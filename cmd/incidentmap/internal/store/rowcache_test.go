@@ -20,7 +20,7 @@ func TestRowCache_PagesMatchUncached(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer plain.Close()
-	plain.rows.budget = -1
+	plain.SetRowCacheBytes(0)
 	ctx := context.Background()
 	filters := []geo.IncidentFilter{
 		{Limit: 50},
@@ -51,21 +51,21 @@ func TestRowCache_PagesMatchUncached(t *testing.T) {
 			}
 		}
 	}
-	if len(db.rows.items) == 0 {
+	if n, _ := db.rows.Len(); n == 0 {
 		t.Fatal("the row cache holds nothing after two rounds of pages")
 	}
-	if len(plain.rows.items) != 0 {
+	if n, _ := plain.rows.Len(); n != 0 {
 		t.Fatal("a disabled row cache holds rows")
 	}
 	// Later pages (an export paging by after_id) are read, not kept.
-	db.rows.drop()
+	db.rows.Drop()
 	for _, f := range []geo.IncidentFilter{{Limit: 50, AfterID: 100}, {Limit: 50, Offset: 100}} {
 		if page, _, err := db.FindIncidents(ctx, f); err != nil || len(page) != 50 {
 			t.Fatalf("%+v: %d incidents, %v", f, len(page), err)
 		}
 	}
-	if len(db.rows.items) != 0 {
-		t.Errorf("pages after the first left %d rows in the cache", len(db.rows.items))
+	if n, _ := db.rows.Len(); n != 0 {
+		t.Errorf("pages after the first left %d rows in the cache", n)
 	}
 }
 
@@ -91,8 +91,8 @@ func TestRowCache_FollowsWrites(t *testing.T) {
 		return nil
 	}
 	before := find()
-	if before == nil || len(db.rows.items) == 0 {
-		t.Fatalf("Idlib not in the page (%v) or nothing cached (%d)", before, len(db.rows.items))
+	if n, _ := db.rows.Len(); before == nil || n == 0 {
+		t.Fatalf("Idlib not in the page (%v) or nothing cached (%d)", before, n)
 	}
 
 	r := newReport("Later outlet", "2020-01-24", "a later report of the same strike")
@@ -127,50 +127,34 @@ func TestRowCache_FollowsWrites(t *testing.T) {
 	}
 }
 
-// TestRowCache_VersionsAndBudget checks the cache alone: rows read at an
-// older version are refused, a newer version empties it, and it stays
-// within its budget.
-func TestRowCache_VersionsAndBudget(t *testing.T) {
-	incident := func(id int64) *geo.Incident {
-		return &geo.Incident{ID: id, Place: "Place", Sentence: "A sentence of some length about the place."}
+// TestRowCache_Budget checks that the row cache stays within the budget
+// SetRowCacheBytes gives it, as incidentBytes counts, and that 0 turns it
+// off and empties it. (vcache's tests check versions and eviction.)
+func TestRowCache_Budget(t *testing.T) {
+	db := MustOpenDB(t)
+	bulkIncidents(t, db, 400, 3)
+	ctx := context.Background()
+	one, _, err := db.FindIncidents(ctx, geo.IncidentFilter{Limit: 1})
+	if err != nil || len(one) != 1 {
+		t.Fatal(one, err)
 	}
-	var c rowCache
-	c.budget = 20 * incidentBytes(incident(1))
-	c.add(5, []*geo.Incident{incident(1), incident(2)})
-	out := make([]*geo.Incident, 3)
-	missing := c.lookup(5, []int64{1, 2, 3}, out)
-	if !reflect.DeepEqual(missing, []int64{3}) || out[0] == nil || out[1] == nil || out[1].ID != 2 || out[2] != nil {
-		t.Fatalf("lookup at 5: missing %v, out %v", missing, out)
+	db.SetRowCacheBytes(20 * incidentBytes(one[0]))
+	db.DropRowCache()
+	if _, _, err := db.FindIncidents(ctx, geo.IncidentFilter{Limit: 300}); err != nil {
+		t.Fatal(err)
 	}
-	clear(out)
-	if missing := c.lookup(6, []int64{1}, out); len(missing) != 1 {
-		t.Error("a lookup at another version found rows")
+	n, size := db.rows.Len()
+	if n == 0 || size > 20*incidentBytes(one[0]) {
+		t.Errorf("%d rows, %d bytes, budget %d", n, size, 20*incidentBytes(one[0]))
 	}
-	c.add(4, []*geo.Incident{incident(3)})
-	if missing := c.lookup(5, []int64{3}, out); len(missing) != 1 {
-		t.Error("rows read at an older version were kept")
+	db.SetRowCacheBytes(0)
+	if n, _ := db.rows.Len(); n != 0 {
+		t.Errorf("turned off, the cache still holds %d rows", n)
 	}
-	c.add(6, []*geo.Incident{incident(3)})
-	if missing := c.lookup(6, []int64{1, 2, 3}, out); !reflect.DeepEqual(missing, []int64{1, 2}) {
-		t.Errorf("after version 6: missing %v, want the rows of version 5", missing)
+	if _, _, err := db.FindIncidents(ctx, geo.IncidentFilter{Limit: 300}); err != nil {
+		t.Fatal(err)
 	}
-	var many []*geo.Incident
-	for id := range int64(100) {
-		many = append(many, incident(id+10))
-	}
-	c.add(6, many)
-	if c.size > c.budget || len(c.items) == 0 || len(c.items) > 20 {
-		t.Errorf("over budget: %d rows, %d bytes of %d", len(c.items), c.size, c.budget)
-	}
-	var sum int64
-	for _, in := range c.items {
-		sum += incidentBytes(in)
-	}
-	if sum != c.size {
-		t.Errorf("size %d, but the rows held take %d", c.size, sum)
-	}
-	c.drop()
-	if missing := c.lookup(6, []int64{3}, out); len(missing) != 1 {
-		t.Error("rows survived drop")
+	if n, _ := db.rows.Len(); n != 0 {
+		t.Errorf("turned off, the cache kept %d rows", n)
 	}
 }

@@ -1,0 +1,98 @@
+// Package vcache is a map of values by id, valid for one data version and
+// bounded by the bytes its values hold: the store's row cache and the
+// server's feature cache are both one. A value read at a version is only
+// ever returned for that version, and the first value added at a newer
+// version drops everything older, so nothing cached is ever stale.
+//
+// Over budget, arbitrary entries go (Go's map order) until a quarter of
+// the budget is free: cheaper than an LRU's bookkeeping on every hit, and
+// what these caches hold (the rows of first pages) is cheap to read again.
+package vcache
+
+import "sync"
+
+// Map holds values by id for one data version. The zero value is ready
+// to use; it is safe for concurrent use.
+type Map[V any] struct {
+	mu      sync.RWMutex
+	version int64
+	size    int64
+	items   map[int64]entry[V]
+}
+
+type entry[V any] struct {
+	v    V
+	size int64
+}
+
+// Lookup sets out[i] to the value held for ids[i] at version and returns
+// the ids it does not hold; out must have room for len(ids) values.
+func (m *Map[V]) Lookup(version int64, ids []int64, out []V) (missing []int64) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	if m.version != version || m.items == nil {
+		return ids
+	}
+	for i, id := range ids {
+		if e, ok := m.items[id]; ok {
+			out[i] = e.v
+		} else {
+			missing = append(missing, id)
+		}
+	}
+	return missing
+}
+
+// Add keeps, for each of ids not yet held, the value and size that value
+// returns for its index, all read at version, within budget bytes in all.
+// Values read at an older version than the newest seen are not kept.
+func (m *Map[V]) Add(version, budget int64, ids []int64, value func(i int) (V, int64)) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if budget <= 0 || len(ids) == 0 {
+		return
+	}
+	if version > m.version {
+		m.version, m.size = version, 0
+		clear(m.items)
+	}
+	if version != m.version {
+		return
+	}
+	if m.items == nil {
+		m.items = make(map[int64]entry[V], len(ids))
+	}
+	for i, id := range ids {
+		if _, ok := m.items[id]; ok {
+			continue
+		}
+		v, size := value(i)
+		m.items[id] = entry[V]{v, size}
+		m.size += size
+	}
+	if m.size > budget {
+		for id, e := range m.items {
+			delete(m.items, id)
+			m.size -= e.size
+			if m.size <= budget*3/4 {
+				break
+			}
+		}
+	}
+}
+
+// Drop empties the map and reports whether it held anything.
+func (m *Map[V]) Drop() bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	held := len(m.items) > 0
+	m.items, m.size = nil, 0
+	return held
+}
+
+// Len returns how many values the map holds, and their bytes.
+func (m *Map[V]) Len() (n int, bytes int64) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return len(m.items), m.size
+}
