@@ -29,9 +29,12 @@ const browserScriptTimeout = 2 * time.Minute
 
 // mustHaveBrowser skips (or, under CI, fails) when the headless browser
 // set-up is missing: node, playwright-core, Chromium or the vendored
-// front-end libraries.
+// front-end libraries; browser tests are skipped in -short mode too.
 func mustHaveBrowser(t *testing.T, root string) (node string) {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("browser test skipped in -short mode")
+	}
 	var missing []string
 	node, err := exec.LookPath("node")
 	if err != nil {
@@ -66,9 +69,6 @@ func mustHaveBrowser(t *testing.T, root string) (node string) {
 // and the report view open, hostile text stays text, and no request
 // leaves 127.0.0.1.
 func TestBrowser(t *testing.T) {
-	if testing.Short() {
-		t.Skip("browser test skipped in -short mode")
-	}
 	root := filepath.Join("..", "..")
 	node := mustHaveBrowser(t, root)
 
@@ -90,9 +90,6 @@ func TestBrowser(t *testing.T) {
 // the page loads as GeoJSON, and three reports of one place from a test
 // wire, months apart so they stay three incidents at one point.
 func TestBrowserServerClusters(t *testing.T) {
-	if testing.Short() {
-		t.Skip("browser test skipped in -short mode")
-	}
 	root := filepath.Join("..", "..")
 	node := mustHaveBrowser(t, root)
 	db := mustCopyTemplateDB(t)
@@ -148,9 +145,6 @@ func runBrowserScript(t *testing.T, node, root, script, base string) {
 // Sharja" by clicking the map; the marker moves and stays after a reload,
 // and a report ingested afterwards places Abu Sharja on the same point.
 func TestBrowserReview(t *testing.T) {
-	if testing.Short() {
-		t.Skip("browser test skipped in -short mode")
-	}
 	root := filepath.Join("..", "..")
 	node := mustHaveBrowser(t, root)
 	base := mustRunServer(t, seedPath(t, "002_aea83830c4712770.txt"))
