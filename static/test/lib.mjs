@@ -102,6 +102,23 @@ export async function waitReady(page, timeout = 15000) {
   assert(state === 'ready', `map did not load: ${text}`);
 }
 
+// waitMapIdle waits until no pan, zoom or cluster animation is running,
+// seen on two checks in a row. A marker clicked mid-animation may be the
+// one markercluster removes when the animation ends, closing its popup
+// (seen in CI on a loaded machine, where 700 ms was not enough).
+export async function waitMapIdle(page, timeout = 10000) {
+  const busy = () => page.evaluate(() => {
+    const pane = document.querySelector('.leaflet-map-pane');
+    return !pane || /leaflet-(pan|zoom|cluster)-anim/.test(pane.className);
+  });
+  const end = Date.now() + timeout;
+  for (let quiet = 0; quiet < 2;) {
+    assert(Date.now() < end, 'the map kept animating');
+    await page.waitForTimeout(100);
+    quiet = (await busy()) ? 0 : quiet + 1;
+  }
+}
+
 // markerTotal counts incidents drawn: single markers plus the counts of
 // the cluster icons currently on the map.
 export async function markerTotal(page) {

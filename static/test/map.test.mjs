@@ -4,7 +4,7 @@
 // histogram re-query, that the URL keeps the state across a reload, that a
 // popup and the report view open, and that nothing leaves 127.0.0.1.
 import {
-  open, run, step, assert, check, baseURL, waitReady, markerTotal, apiCount,
+  open, run, step, assert, check, baseURL, waitReady, waitMapIdle, markerTotal, apiCount,
 } from './lib.mjs';
 
 const base = baseURL();
@@ -123,7 +123,7 @@ run('map', async () => {
         opened = true;
       } else {
         await page.locator('.leaflet-marker-pane .marker-cluster').first().click();
-        await page.waitForTimeout(700);
+        await waitMapIdle(page);
       }
     }
     assert(opened, 'no single marker became clickable after zooming into clusters');
@@ -143,6 +143,8 @@ run('map', async () => {
       .catch(() => assert(false, `URL does not name the open incident ${id}: ${page.url()}`));
 
     step('follow the popup to the report view');
+    await waitMapIdle(page); // the popup may still be panning into view
+    assert(await popup.isVisible(), `the popup of incident ${id} closed by itself: ${page.url()}`);
     const link = popup.locator('a[href^="/reports/"]').first();
     await Promise.all([page.waitForURL(/\/reports\/\d+/), link.click()]);
     await waitReady(page);
