@@ -20,7 +20,7 @@ function pct(xs, p) {
 }
 
 run('bench-server', async () => {
-  const { browser, page, problems } = await open();
+  const { browser, page, problems } = await open({ intercept: false });
   try {
     const t0 = Date.now();
     await page.goto(`${base}/?offline=1&lat=35.0&lon=38.0&z=6`);

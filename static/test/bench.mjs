@@ -40,7 +40,7 @@ function median(xs) {
 
 run(`bench (${n} incidents)`, async () => {
   const body = generate(n);
-  const { browser, page } = await open();
+  const { browser, page } = await open({ intercept: false });
   try {
     await page.route('**/api/incidents?*', (r) => r.fulfill({ status: 200, contentType: 'application/json', body }));
     await page.route('**/api/incidents', (r) => r.fulfill({ status: 200, contentType: 'application/json', body }));
