@@ -2,9 +2,11 @@ package tiles
 
 import (
 	"container/list"
+	"context"
 	"fmt"
 	"image/color"
 	"io/fs"
+	"runtime"
 	"sort"
 	"sync"
 
@@ -51,6 +53,11 @@ type BaseMapOptions struct {
 	// Style sets the colours (premultiplied, as color.RGBA is); the zero
 	// value means DefaultBaseMapStyle.
 	Style BaseMapStyle
+	// MaxRenders bounds the tiles drawn at once; 0 means half the CPUs
+	// (at least one). A zoom asks for ~20 new tiles at once: drawn on
+	// every core, they held up the API answers of the same zoom (the
+	// /api/clusters request waited up to 180 ms on 2 cores).
+	MaxRenders int
 }
 
 // BaseMap renders raster base tiles offline from Natural Earth country
@@ -61,6 +68,7 @@ type BaseMap struct {
 	font         *opentype.Font
 	style        BaseMapStyle
 	cache        *tileCache
+	renders      chan struct{} // a semaphore of MaxRenders
 }
 
 // baseLayer holds one scale of Natural Earth in world units: Web Mercator
@@ -113,6 +121,11 @@ func LoadBaseMap(fsys fs.FS, opts BaseMapOptions) (*BaseMap, error) {
 	if size > 0 {
 		b.cache = newTileCache(size)
 	}
+	n := opts.MaxRenders
+	if n <= 0 {
+		n = max(1, runtime.GOMAXPROCS(0)/2)
+	}
+	b.renders = make(chan struct{}, n)
 	return b, nil
 }
 
@@ -272,7 +285,9 @@ func toWorldPolygon(p orb.Polygon) orb.Polygon {
 
 // RenderTile returns tile t as a PNG of 256*scale pixels square; scale is
 // 1, 2 or 3. Results are cached up to the size given in BaseMapOptions.
-func (b *BaseMap) RenderTile(t maptile.Tile, scale int) ([]byte, error) {
+// A tile waiting for its turn to be drawn (MaxRenders) gives up when ctx
+// ends: the map has moved on and cancelled it.
+func (b *BaseMap) RenderTile(ctx context.Context, t maptile.Tile, scale int) ([]byte, error) {
 	if scale < 1 || scale > 3 {
 		return nil, fmt.Errorf("scale %d out of range 1..3", scale)
 	}
@@ -280,6 +295,18 @@ func (b *BaseMap) RenderTile(t maptile.Tile, scale int) ([]byte, error) {
 		return nil, fmt.Errorf("invalid tile %d/%d/%d", t.Z, t.X, t.Y)
 	}
 	key := cacheKey{t: t, scale: uint8(scale)}
+	if b.cache != nil {
+		if png, ok := b.cache.get(key); ok {
+			return png, nil
+		}
+	}
+	select {
+	case b.renders <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	defer func() { <-b.renders }()
+	// Another request may have drawn it while this one waited.
 	if b.cache != nil {
 		if png, ok := b.cache.get(key); ok {
 			return png, nil
@@ -299,7 +326,7 @@ func (b *BaseMap) RenderTile(t maptile.Tile, scale int) ([]byte, error) {
 	if err := b.draw(c, v); err != nil {
 		return nil, err
 	}
-	png, err := encodePNG(c.img)
+	png, err := encodeTilePNG(c.img)
 	if err != nil {
 		return nil, err
 	}

@@ -2,12 +2,15 @@ package tiles
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"image"
 	"image/color"
 	"image/png"
 	"math"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/maptile"
@@ -56,7 +59,7 @@ func TestBaseMapLandAndSea(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			tl := maptile.At(orb.Point{tt.lon, tt.lat}, tt.z)
-			data, err := bm.RenderTile(tl, tt.scale)
+			data, err := bm.RenderTile(context.Background(), tl, tt.scale)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -75,7 +78,7 @@ func TestBaseMapLandAndSea(t *testing.T) {
 func TestBaseMapDrawsBordersAndLabels(t *testing.T) {
 	bm := mustLoadBaseMap(t, BaseMapOptions{})
 	style := DefaultBaseMapStyle()
-	data, err := bm.RenderTile(maptile.New(9, 6, 4), 1)
+	data, err := bm.RenderTile(context.Background(), maptile.New(9, 6, 4), 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,10 +107,10 @@ func TestBaseMapDrawsBordersAndLabels(t *testing.T) {
 
 func TestBaseMapRenderTileErrors(t *testing.T) {
 	bm := mustLoadBaseMap(t, BaseMapOptions{})
-	if _, err := bm.RenderTile(maptile.New(0, 0, 0), 4); err == nil || err.Error() != "scale 4 out of range 1..3" {
+	if _, err := bm.RenderTile(context.Background(), maptile.New(0, 0, 0), 4); err == nil || err.Error() != "scale 4 out of range 1..3" {
 		t.Errorf("scale 4: error %v", err)
 	}
-	if _, err := bm.RenderTile(maptile.New(2, 0, 0), 1); err == nil {
+	if _, err := bm.RenderTile(context.Background(), maptile.New(2, 0, 0), 1); err == nil {
 		t.Errorf("invalid tile: no error")
 	}
 }
@@ -118,7 +121,7 @@ func TestBaseMapCacheConcurrent(t *testing.T) {
 	first := make([][]byte, len(tl))
 	for i, x := range tl {
 		var err error
-		if first[i], err = bm.RenderTile(x, 1); err != nil {
+		if first[i], err = bm.RenderTile(context.Background(), x, 1); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -129,7 +132,7 @@ func TestBaseMapCacheConcurrent(t *testing.T) {
 			defer wg.Done()
 			for i := range 8 {
 				k := (i + g) % len(tl)
-				got, err := bm.RenderTile(tl[k], 1)
+				got, err := bm.RenderTile(context.Background(), tl[k], 1)
 				if err != nil {
 					t.Error(err)
 					return
@@ -145,5 +148,29 @@ func TestBaseMapCacheConcurrent(t *testing.T) {
 	defer bm.cache.mu.Unlock()
 	if bm.cache.size > bm.cache.max {
 		t.Errorf("cache holds %d bytes, over its bound %d", bm.cache.size, bm.cache.max)
+	}
+}
+
+// TestRenderTile_WaitsForItsTurn checks the MaxRenders bound: with every
+// render slot taken, a cached tile is still served, and an uncached one
+// waits until its context ends and then gives up with the context's error.
+func TestRenderTile_WaitsForItsTurn(t *testing.T) {
+	bm := mustLoadBaseMap(t, BaseMapOptions{MaxRenders: 1})
+	cached := maptile.New(0, 0, 0)
+	if _, err := bm.RenderTile(context.Background(), cached, 1); err != nil {
+		t.Fatal(err)
+	}
+	bm.renders <- struct{}{} // another render holds the only slot
+	if _, err := bm.RenderTile(context.Background(), cached, 1); err != nil {
+		t.Fatalf("cached tile while the slot is taken: %v", err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	if _, err := bm.RenderTile(ctx, maptile.New(1, 1, 1), 1); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("uncached tile while the slot is taken: err %v, want the context's deadline", err)
+	}
+	<-bm.renders
+	if _, err := bm.RenderTile(context.Background(), maptile.New(1, 1, 1), 1); err != nil {
+		t.Fatalf("after the slot is free: %v", err)
 	}
 }

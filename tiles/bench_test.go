@@ -1,6 +1,7 @@
 package tiles
 
 import (
+	"context"
 	"os"
 	"sort"
 	"testing"
@@ -69,7 +70,7 @@ func BenchmarkRenderBaseTile(b *testing.B) {
 	} {
 		b.Run(tc.name, func(b *testing.B) {
 			for b.Loop() {
-				if _, err := bm.RenderTile(tc.t, tc.scale); err != nil {
+				if _, err := bm.RenderTile(context.Background(), tc.t, tc.scale); err != nil {
 					b.Fatal(err)
 				}
 			}

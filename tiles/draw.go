@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"image"
 	"image/color"
+	"image/draw"
 	"image/png"
 	"math"
 
@@ -27,6 +28,7 @@ type canvas struct {
 	rect image.Rectangle
 	offX float32
 	offY float32
+	mask []uint8 // coverage of the shape being painted, reused
 }
 
 func newCanvas(w, h int, bg color.RGBA) *canvas {
@@ -57,11 +59,46 @@ func (c *canvas) beginIn(r image.Rectangle) {
 }
 
 // paint composites the accumulated shape in col (over what is there).
+//
+// The rasterizer writes the shape's coverage to an alpha mask (its SIMD
+// path) and paint blends col through it, skipping uncovered pixels and
+// copying fully covered ones. Drawing straight onto the RGBA image takes
+// x/image/vector's generic "over" loop, four divisions per pixel of the
+// rectangle: 60% of a z8 base tile's time, for two full-tile shapes.
 func (c *canvas) paint(col color.Color) {
 	if c.rect.Empty() {
 		return
 	}
-	c.r.Draw(c.img.SubImage(c.rect).(*image.RGBA), c.rect, image.NewUniform(col), image.Point{})
+	w, h := c.rect.Dx(), c.rect.Dy()
+	if cap(c.mask) < w*h {
+		c.mask = make([]uint8, w*h)
+	}
+	mask := &image.Alpha{Pix: c.mask[:w*h], Stride: w, Rect: image.Rect(0, 0, w, h)}
+	c.r.DrawOp = draw.Src
+	c.r.Draw(mask, mask.Rect, image.Opaque, image.Point{})
+
+	sr, sg, sb, sa := col.RGBA()
+	solid := [4]uint8{uint8(sr >> 8), uint8(sg >> 8), uint8(sb >> 8), uint8(sa >> 8)}
+	for y := range h {
+		row := c.img.Pix[c.img.PixOffset(c.rect.Min.X, c.rect.Min.Y+y):]
+		for x, m := range mask.Pix[y*w : y*w+w] {
+			switch {
+			case m == 0:
+				continue
+			case m == 0xff && sa == 0xffff:
+				copy(row[4*x:4*x+4], solid[:])
+				continue
+			}
+			// The blend of x/image/vector's uniform "over" (premultiplied).
+			ma := uint32(m) * 0x101
+			a := 0xffff - (sa * ma / 0xffff)
+			px := row[4*x : 4*x+4 : 4*x+4]
+			px[0] = uint8(((uint32(px[0])*0x101*a + sr*ma) / 0xffff) >> 8)
+			px[1] = uint8(((uint32(px[1])*0x101*a + sg*ma) / 0xffff) >> 8)
+			px[2] = uint8(((uint32(px[2])*0x101*a + sb*ma) / 0xffff) >> 8)
+			px[3] = uint8(((uint32(px[3])*0x101*a + sa*ma) / 0xffff) >> 8)
+		}
+	}
 }
 
 func (c *canvas) moveTo(x, y float32) { c.r.MoveTo(x-c.offX, y-c.offY) }

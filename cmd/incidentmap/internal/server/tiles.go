@@ -224,7 +224,7 @@ func (s *Server) handleBaseTile(w http.ResponseWriter, r *http.Request) error {
 	if bm == nil {
 		return geo.Errorf(geo.ENOTFOUND, "this server has no offline base map (world-atlas not found)")
 	}
-	png, err := bm.RenderTile(t, scale)
+	png, err := bm.RenderTile(r.Context(), t, scale)
 	if err != nil {
 		return err
 	}
