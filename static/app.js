@@ -443,9 +443,47 @@ function clusterParams() {
   return p;
 }
 
-function clusterIcon(count) {
-  const size = count < 100 ? 'small' : count < 1000 ? 'medium' : 'large';
-  return L.divIcon({ html: el('div', {}, el('span', {}, String(count))), className: `marker-cluster marker-cluster-${size}`, iconSize: [40, 40] });
+// Server clusters are drawn on one canvas, not as DOM markers. A view holds
+// up to ~300 of them; as DOM markers every zoom removed and re-created them
+// all, and Chromium composited each as a layer of its own: measured on the
+// 100k benchmark, that was most of a zoom's 150–350 ms. Lone incidents
+// stay DOM markers (focusable, with popups). The pane keeps the canvas
+// above the uncertainty circles' canvas, which would otherwise take its
+// clicks.
+map.createPane('clusters').style.zIndex = 450;
+const clusterRenderer = L.canvas({ pane: 'clusters', padding: 0.3 });
+// The colours of leaflet.markercluster's clusters, so both modes look alike.
+const CLUSTER_COLOURS = {
+  small: ['rgb(110,204,57)', 'rgb(181,226,140)'],
+  medium: ['rgb(240,194,12)', 'rgb(241,211,87)'],
+  large: ['rgb(241,128,23)', 'rgb(253,156,115)'],
+};
+
+// ClusterCircle is a circle marker that writes its count in its middle.
+// It draws through the canvas renderer's own circle routine (a private
+// Leaflet method, pinned by package-lock.json), then the text.
+const ClusterCircle = L.CircleMarker.extend({
+  _updatePath() {
+    const r = this._renderer;
+    r._updateCircle(this);
+    if (!r._drawing || this._empty()) return;
+    const ctx = r._ctx;
+    ctx.fillStyle = '#222';
+    ctx.font = 'bold 12px system-ui, sans-serif';
+    ctx.textAlign = 'center';
+    ctx.textBaseline = 'middle';
+    ctx.fillText(String(this.clusterCount), this._point.x, this._point.y);
+  },
+});
+
+function clusterMarker(c) {
+  const [fill, halo] = CLUSTER_COLOURS[c.count < 100 ? 'small' : c.count < 1000 ? 'medium' : 'large'];
+  const m = new ClusterCircle([c.lat, c.lon], {
+    renderer: clusterRenderer, radius: 15, weight: 10, color: halo, opacity: 0.6, fillColor: fill, fillOpacity: 0.75,
+  });
+  m.clusterCount = c.count;
+  m.bindTooltip(`${c.count} incidents, ${c.date_min ?? ''}–${c.date_max ?? ''}, mostly ${c.source}`, { direction: 'top', offset: [0, -18] });
+  return m;
 }
 
 // renderServerClusters draws /api/clusters' answer: a numbered circle per
@@ -459,11 +497,7 @@ function renderServerClusters(data, fit) {
   markersById.clear();
   serverLayer.clearLayers();
   const layers = [];
-  for (const c of data.clusters ?? []) {
-    const m = L.marker([c.lat, c.lon], { icon: clusterIcon(c.count), keyboard: true, title: `${c.count} incidents, ${c.date_min ?? ''}–${c.date_max ?? ''}, mostly ${c.source}` });
-    m.clusterCount = c.count;
-    layers.push(m);
-  }
+  for (const c of data.clusters ?? []) layers.push(clusterMarker(c));
   for (const p of data.points ?? []) {
     const m = markerFor({ properties: { ...p, place: '' }, geometry: { coordinates: [p.lon, p.lat] } });
     m.bindPopup(() => {

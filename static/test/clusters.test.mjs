@@ -7,25 +7,22 @@
 // number of markers whose counts add up to the incidents in view, that a
 // click on a cluster zooms in, and that a cluster no zoom splits lists its
 // incidents, with report links, when clicked.
-import { open, run, step, assert, check, baseURL, waitReady } from './lib.mjs';
+import { open, run, step, assert, check, baseURL, waitReady, serverClusters } from './lib.mjs';
 
 const base = baseURL();
 
 // nearestCluster returns the server cluster drawn nearest the map's
 // centre: its distance from it, its centre on the page and its count.
-function nearestCluster(page) {
-  return page.evaluate(() => {
-    const box = document.getElementById('map').getBoundingClientRect();
-    const cx = box.left + box.width / 2;
-    const cy = box.top + box.height / 2;
-    let best = null;
-    for (const c of document.querySelectorAll('.leaflet-marker-pane .marker-cluster')) {
-      const b = c.getBoundingClientRect();
-      const d = Math.hypot(b.left + b.width / 2 - cx, b.top + b.height / 2 - cy);
-      if (!best || d < best.d) best = { d, x: b.left + b.width / 2, y: b.top + b.height / 2, count: Number(c.textContent.trim()) };
-    }
-    return best;
-  });
+async function nearestCluster(page) {
+  const box = await page.locator('#map').boundingBox();
+  const cx = box.x + box.width / 2;
+  const cy = box.y + box.height / 2;
+  let best = null;
+  for (const c of await serverClusters(page)) {
+    const d = Math.hypot(c.x - cx, c.y - cy);
+    if (!best || d < best.d) best = { ...c, d };
+  }
+  return best;
 }
 
 run('clusters', async () => {
@@ -37,19 +34,32 @@ run('clusters', async () => {
     const z10 = await page.evaluate(() => {
       const s = document.getElementById('status');
       let inClusters = 0;
-      const cl = document.querySelectorAll('.leaflet-marker-pane .marker-cluster');
-      for (const c of cl) inClusters += Number(c.textContent.trim()) || 0;
+      let clusters = 0;
+      for (const m of window.incidentmap.serverLayer.getLayers()) {
+        if (!m.clusterCount) continue;
+        clusters += 1;
+        inClusters += m.clusterCount;
+      }
       const singles = document.querySelectorAll('.leaflet-marker-pane .im-marker').length;
-      return { text: s.textContent, count: Number(s.dataset.count), clusters: cl.length, singles, inClusters };
+      const canvas = document.querySelectorAll('.leaflet-clusters-pane canvas').length;
+      return { text: s.textContent, count: Number(s.dataset.count), clusters, singles, inClusters, canvas };
     });
     step(JSON.stringify(z10));
     assert(/grouped on the server/.test(z10.text), `status "${z10.text}": want server clusters`);
     assert(z10.clusters > 0, 'no cluster drawn at zoom 10');
+    assert(z10.canvas === 1, `clusters drawn on ${z10.canvas} canvases in their pane, want 1`);
     assert(z10.clusters + z10.singles <= 600, `${z10.clusters + z10.singles} markers at zoom 10: want at most one per 64-px cell`);
     assert(z10.inClusters + z10.singles === z10.count, `clusters hold ${z10.inClusters} and ${z10.singles} single markers, status counts ${z10.count}`);
 
     step('a click on a cluster zooms in by two');
     const some = await nearestCluster(page);
+    const ink = await page.evaluate(({ x, y }) => {
+      const cv = document.querySelector('.leaflet-clusters-pane canvas');
+      const r = cv.getBoundingClientRect();
+      const px = cv.getContext('2d').getImageData(Math.round((x - r.left) * cv.width / r.width), Math.round((y - r.top) * cv.height / r.height), 1, 1).data;
+      return px[3];
+    }, some);
+    assert(ink > 0, `nothing drawn on the canvas at the cluster of ${some.count} (${some.x}, ${some.y})`);
     await page.mouse.click(some.x, some.y);
     await page.waitForFunction(() => window.incidentmap.map.getZoom() === 12, null, { timeout: 5000 });
 

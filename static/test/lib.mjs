@@ -131,13 +131,34 @@ export async function waitMapIdle(page, timeout = 10000) {
   }
 }
 
+// serverClusters lists the server clusters drawn on the map's canvas in
+// view: their centres on the page and their counts.
+export async function serverClusters(page) {
+  return page.evaluate(() => {
+    const { map, serverLayer } = window.incidentmap;
+    const box = map.getContainer().getBoundingClientRect();
+    const size = map.getSize();
+    const out = [];
+    for (const m of serverLayer.getLayers()) {
+      if (!m.clusterCount) continue;
+      const p = map.latLngToContainerPoint(m.getLatLng());
+      if (p.x < 0 || p.y < 0 || p.x > size.x || p.y > size.y) continue;
+      out.push({ x: box.left + p.x, y: box.top + p.y, count: m.clusterCount });
+    }
+    return out;
+  });
+}
+
 // markerTotal counts incidents drawn: single markers plus the counts of
-// the cluster icons currently on the map.
+// the clusters on the map (the browser's DOM clusters, or the server's on
+// the canvas; both kinds are counted wherever they are drawn, in view or
+// in the margin around it).
 export async function markerTotal(page) {
   return page.evaluate(() => {
     const singles = document.querySelectorAll('.leaflet-marker-pane .im-marker').length;
     let clustered = 0;
     for (const c of document.querySelectorAll('.leaflet-marker-pane .marker-cluster')) clustered += Number(c.textContent.trim()) || 0;
+    for (const m of window.incidentmap?.serverLayer?.getLayers() ?? []) clustered += m.clusterCount ?? 0;
     return { singles, clustered, total: singles + clustered };
   });
 }
