@@ -451,7 +451,7 @@ function clusterParams() {
 // above the uncertainty circles' canvas, which would otherwise take its
 // clicks.
 map.createPane('clusters').style.zIndex = 450;
-const clusterRenderer = L.canvas({ pane: 'clusters', padding: 0.3 });
+const clusterRenderer = L.canvas({ pane: 'clusters', padding: 0.1 });
 // The colours of leaflet.markercluster's clusters, so both modes look alike.
 const CLUSTER_COLOURS = {
   small: ['rgb(110,204,57)', 'rgb(181,226,140)'],
