@@ -13,7 +13,7 @@ export CGO_ENABLED := 1
 TEST_DEBS := chromium gdal-bin
 BENCH_DEBS := wrk
 
-.PHONY: all build run test bench deps npm assets debs-test debs-bench fmt-check vet clean
+.PHONY: all build run test bench bench-map deps npm assets debs-test debs-bench fmt-check vet clean
 
 all: build
 
@@ -75,6 +75,11 @@ fuzz:
 
 bench: build debs-bench
 	./docs/bench.sh
+
+# The map in headless Chromium against fresh servers holding 100,000
+# incidents (docs/map-performance.md); RUNS=3 by default.
+bench-map: build debs-test
+	./docs/bench-map.sh
 
 clean:
 	rm -rf bin static/vendor/leaflet static/vendor/markercluster static/vendor/*.js static/vendor/*.json
