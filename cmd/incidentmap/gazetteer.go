@@ -24,25 +24,55 @@ import (
 // allCountries (12 M rows).
 const importBatch = 5000
 
+// gazetteerStore is where the default gazetteer goes: the places, and a
+// mark kept while an import runs (store.DB has both).
+type gazetteerStore interface {
+	geo.PlaceService
+	Setting(ctx context.Context, key string) (string, bool, error)
+	SetSetting(ctx context.Context, key, value string) error
+	DeleteSetting(ctx context.Context, key string) error
+}
+
+// defaultImportKey marks a default-gazetteer import that has started and
+// not finished. Places go in 5,000 per transaction, so a server stopped
+// during its first start-up (Ctrl-C, a crash, a full disk) kept the first
+// batches; without the mark the next start took those few thousand places
+// for the gazetteer and quietly geocoded nothing.
+const defaultImportKey = "default_gazetteer_import_started"
+
 // ensureDefaultGazetteer imports the default gazetteer (cities500, the
 // countries with their demonyms, regions, and the admin-1 areas named from
-// CLDR; see geo.ReadDefaultPlaces) into an empty store. A store that already
-// has places is left alone.
-func ensureDefaultGazetteer(ctx context.Context, places geo.PlaceService, assetsDir string, log *slog.Logger) error {
+// CLDR; see geo.ReadDefaultPlaces) into a store without places, and again
+// into one whose import did not finish (an upsert: places already there are
+// replaced, not doubled). A store that already has places is left alone.
+func ensureDefaultGazetteer(ctx context.Context, places gazetteerStore, assetsDir string, log *slog.Logger) error {
 	n, _, err := places.CountPlaces(ctx)
 	if err != nil {
 		return err
 	}
-	if n > 0 {
+	started, unfinished, err := places.Setting(ctx, defaultImportKey)
+	if err != nil {
+		return err
+	}
+	if n > 0 && !unfinished {
 		return nil
 	}
+	if unfinished {
+		log.Warn("the default gazetteer's import did not finish: importing it again", "started", started, "places", n)
+	}
 	start := time.Now()
+	if err := places.SetSetting(ctx, defaultImportKey, start.UTC().Format(time.RFC3339)); err != nil {
+		return err
+	}
 	log.Info("importing the default gazetteer", "from", assetsDir)
 	up := newUpserter(ctx, places)
 	if err := geo.ReadDefaultPlaces(os.DirFS(assetsDir), up.add); err != nil {
 		return fmt.Errorf("default gazetteer: %w", err)
 	}
 	if err := up.flush(); err != nil {
+		return err
+	}
+	if err := places.DeleteSetting(ctx, defaultImportKey); err != nil {
 		return err
 	}
 	log.Info("default gazetteer imported", "places", up.read, "took", time.Since(start).Round(time.Millisecond))

@@ -1,0 +1,46 @@
+package store
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+)
+
+func TestSettings(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "s.db")
+	db, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if _, ok, err := db.Setting(ctx, "k"); err != nil || ok {
+		t.Fatalf("missing key: ok %v, err %v", ok, err)
+	}
+	for _, v := range []string{"one", "two"} { // the second replaces the first
+		if err := db.SetSetting(ctx, "k", v); err != nil {
+			t.Fatal(err)
+		}
+		if got, ok, err := db.Setting(ctx, "k"); err != nil || !ok || got != v {
+			t.Fatalf("after setting %q: %q, %v, %v", v, got, ok, err)
+		}
+	}
+	// Kept across a reopen.
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if db, err = Open(path); err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if got, ok, err := db.Setting(ctx, "k"); err != nil || !ok || got != "two" {
+		t.Fatalf("after reopening: %q, %v, %v", got, ok, err)
+	}
+	for range 2 { // deleting twice is no error
+		if err := db.DeleteSetting(ctx, "k"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, ok, err := db.Setting(ctx, "k"); err != nil || ok {
+		t.Fatalf("after deleting: ok %v, err %v", ok, err)
+	}
+}
