@@ -244,47 +244,19 @@ func (c *canvas) drawText(face font.Face, s string, x, y float64, col, halo colo
 // per-row filter search, which Go's encoder runs only on true-colour
 // images. Measured on z8–z10 tiles: 2–3.4 ms to encode as RGB.
 func encodePNG(img *image.RGBA) ([]byte, error) {
+	if p := toPaletted(img); p != nil {
+		return writePNG(p)
+	}
+	return writePNG(img)
+}
+
+// writePNG encodes m at the fastest compression: the files are served
+// once and cached, so a smaller file is not worth the CPU.
+func writePNG(m image.Image) ([]byte, error) {
 	var buf bytes.Buffer
 	enc := png.Encoder{CompressionLevel: png.BestSpeed}
-	var m image.Image = img
-	if p := toPaletted(img); p != nil {
-		m = p
-	}
 	if err := enc.Encode(&buf, m); err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil
-}
-
-// toPaletted returns img with its colours in a palette, or nil when it has
-// more than 256. Neighbouring pixels mostly share a colour, so the palette
-// map is consulted only where the colour changes.
-func toPaletted(img *image.RGBA) *image.Paletted {
-	b := img.Bounds()
-	p := image.NewPaletted(b, make(color.Palette, 0, 256))
-	index := make(map[uint32]uint8, 256)
-	w := b.Dx()
-	for y := range b.Dy() {
-		row := img.Pix[y*img.Stride : y*img.Stride+4*w]
-		out := p.Pix[y*p.Stride : y*p.Stride+w]
-		last, lastIdx := uint32(0), uint8(0)
-		for x := range w {
-			px := row[4*x : 4*x+4 : 4*x+4]
-			c := uint32(px[0]) | uint32(px[1])<<8 | uint32(px[2])<<16 | uint32(px[3])<<24
-			if x == 0 || c != last {
-				i, ok := index[c]
-				if !ok {
-					if len(p.Palette) == 256 {
-						return nil
-					}
-					i = uint8(len(p.Palette))
-					index[c] = i
-					p.Palette = append(p.Palette, color.RGBA{px[0], px[1], px[2], px[3]})
-				}
-				last, lastIdx = c, i
-			}
-			out[x] = lastIdx
-		}
-	}
-	return p
 }
