@@ -48,6 +48,29 @@ run('map', async () => {
     await page.waitForFunction(() => [...document.querySelectorAll('.leaflet-tile-pane img.leaflet-tile-loaded')]
       .some((img) => new URL(img.src).pathname.startsWith('/tiles/base/')), null, { timeout: 10000 })
       .catch(() => assert(false, 'no /tiles/base/ PNG tile was loaded by the offline map'));
+    // Tiles are placed with a 2D translate (flatTiles in common.js): each
+    // must still sit where its z/x/y says, to the pixel.
+    const misplaced = await page.evaluate(() => {
+      const { map } = window.incidentmap;
+      const box = map.getContainer().getBoundingClientRect();
+      const bad = [];
+      let seen = 0;
+      for (const img of document.querySelectorAll('.leaflet-tile-pane img.leaflet-tile-loaded')) {
+        const m = new URL(img.src).pathname.match(/^\/tiles\/base\/(\d+)\/(\d+)\/(\d+)/);
+        if (!m || Number(m[1]) !== map.getZoom()) continue;
+        seen += 1;
+        const [z, x, y] = m.slice(1).map(Number);
+        const want = map.latLngToContainerPoint(map.unproject([x * 256, y * 256], z));
+        const r = img.getBoundingClientRect();
+        const got = { x: r.left - box.left, y: r.top - box.top };
+        if (/translate3d/.test(img.style.transform) || Math.abs(got.x - want.x) > 1 || Math.abs(got.y - want.y) > 1) {
+          bad.push(`${z}/${x}/${y} at ${got.x.toFixed(1)},${got.y.toFixed(1)} (want ${want.x.toFixed(1)},${want.y.toFixed(1)}; transform ${img.style.transform})`);
+        }
+      }
+      return { seen, bad };
+    });
+    assert(misplaced.seen > 0, 'no base tile of the current zoom was loaded');
+    assert(misplaced.bad.length === 0, `base tiles misplaced: ${misplaced.bad.slice(0, 3).join('; ')}`);
 
     step('change the date range');
     const dates = [...new Set(all.map((f) => f.properties.date))].sort();
