@@ -57,12 +57,17 @@ run('bench-server', async () => {
       };
       const out = { pan: [], zoom: [], state: s.dataset.state };
       for (let i = 0; i < 10; i++) out.pan.push(await time(() => map.panBy([i % 2 ? -300 : 300, i % 3 ? 150 : -150], { animate: false })));
-      for (const dz of [1, 1, 1, 1, -1, -1, -1, -1, 2, -2]) out.zoom.push(await time(() => map.setZoom(map.getZoom() + dz, { animate: false })));
+      out.zoomTo = [];
+      for (const dz of [1, 1, 1, 1, -1, -1, -1, -1, 2, -2]) {
+        out.zoomTo.push(map.getZoom() + dz);
+        out.zoom.push(await time(() => map.setZoom(map.getZoom() + dz, { animate: false })));
+      }
       return out;
     });
     const fmt = (xs) => `median ${pct(xs, 0.5).toFixed(0)} ms, p90 ${pct(xs, 0.9).toFixed(0)} ms, worst ${Math.max(...xs).toFixed(0)} ms`;
     step(`pan re-render (${moves.pan.length}): ${fmt(moves.pan)}`);
     step(`zoom re-render (${moves.zoom.length}): ${fmt(moves.zoom)}`);
+    step(`zoom steps: ${moves.zoom.map((t, i) => `z${moves.zoomTo[i]} ${t.toFixed(0)}`).join(', ')} ms`);
     const split = await page.evaluate(() => {
       const q = performance.getEntriesByName('im:query');
       const d = performance.getEntriesByName('im:data');
