@@ -153,7 +153,15 @@ if (embed) {
   }).catch(() => {});
 }
 
-const circleRenderer = L.canvas({ padding: 0.3 });
+// One canvas holds the uncertainty circles and the server's clusters
+// (drawn as circles with counts, see ClusterCircle). Its pane keeps it
+// above the base layers and below the lone incidents' markers. One canvas,
+// not two: without a GPU, Chromium copies a canvas into its compositor on
+// every frame it changes, and each zoom resizes (reallocates) it; a second
+// canvas of 2.6 Mpx (padding 0.3) doubled that work. Circles go to the back
+// so clusters stay readable on top of them.
+map.createPane('clusters').style.zIndex = 450;
+const canvasRenderer = L.canvas({ pane: 'clusters', padding: 0.1 });
 const circles = L.featureGroup().addTo(map);
 const clusters = L.markerClusterGroup({
   chunkedLoading: true,
@@ -232,10 +240,11 @@ function markerFor(f) {
 function showArea() {
   const p = this.props;
   this.area ??= L.circle(this.getLatLng(), {
-    radius: PRECISION[p.precision].radius, renderer: circleRenderer, interactive: false, weight: 1,
+    radius: PRECISION[p.precision].radius, renderer: canvasRenderer, interactive: false, weight: 1,
     color: colourOf(p), fillOpacity: 0.12, opacity: 0.5, dashArray: p.disputed ? '4 4' : null,
   });
   circles.addLayer(this.area);
+  this.area.bringToBack();
 }
 
 function hideArea() {
@@ -352,6 +361,10 @@ async function refresh({ fit = false } = {}) {
     if (my !== seq) return;
     if (cl.ok && cl.data.matched > FEATURE_LIMIT) {
       serverMode = true;
+      // The empty markercluster group would still redo its clusters and
+      // force a layout of the page on every zoom.
+      clusters.clearLayers();
+      map.removeLayer(clusters);
       renderServerClusters(cl.data, fit);
       return;
     }
@@ -447,11 +460,7 @@ function clusterParams() {
 // up to ~300 of them; as DOM markers every zoom removed and re-created them
 // all, and Chromium composited each as a layer of its own: measured on the
 // 100k benchmark, that was most of a zoom's 150–350 ms. Lone incidents
-// stay DOM markers (focusable, with popups). The pane keeps the canvas
-// above the uncertainty circles' canvas, which would otherwise take its
-// clicks.
-map.createPane('clusters').style.zIndex = 450;
-const clusterRenderer = L.canvas({ pane: 'clusters', padding: 0.1 });
+// stay DOM markers (focusable, with popups).
 // The colours of leaflet.markercluster's clusters, so both modes look alike.
 const CLUSTER_COLOURS = {
   small: ['rgb(110,204,57)', 'rgb(181,226,140)'],
@@ -479,7 +488,7 @@ const ClusterCircle = L.CircleMarker.extend({
 function clusterMarker(c) {
   const [fill, halo] = CLUSTER_COLOURS[c.count < 100 ? 'small' : c.count < 1000 ? 'medium' : 'large'];
   const m = new ClusterCircle([c.lat, c.lon], {
-    renderer: clusterRenderer, radius: 15, weight: 10, color: halo, opacity: 0.6, fillColor: fill, fillOpacity: 0.75,
+    renderer: canvasRenderer, radius: 15, weight: 10, color: halo, opacity: 0.6, fillColor: fill, fillOpacity: 0.75,
   });
   m.clusterCount = c.count;
   m.bindTooltip(`${c.count} incidents, ${c.date_min ?? ''}–${c.date_max ?? ''}, mostly ${c.source}`, { direction: 'top', offset: [0, -18] });
@@ -555,6 +564,7 @@ async function reloadServerClusters() {
 
 function render(fc, fit) {
   performance.mark('im:data');
+  map.addLayer(clusters); // a no-op unless server mode took it off
   features = fc.features ?? [];
   icons.clear();
   clusters.clearLayers();

@@ -43,7 +43,8 @@ run('map', async () => {
     await expectMarkers(page, all.length, 'initial load');
     const shown = await page.getAttribute('#status', 'data-count');
     assert(Number(shown) === all.length, `status says ${shown} incidents, API returns ${all.length}`);
-    await page.waitForSelector('.leaflet-overlay-pane canvas, .leaflet-overlay-pane svg', { state: 'attached' });
+    // Uncertainty circles and server clusters share one canvas (app.js).
+    await page.waitForSelector('.leaflet-clusters-pane canvas', { state: 'attached' });
     // Offline, the base map is the server's own Natural Earth tiles.
     await page.waitForFunction(() => [...document.querySelectorAll('.leaflet-tile-pane img.leaflet-tile-loaded')]
       .some((img) => new URL(img.src).pathname.startsWith('/tiles/base/')), null, { timeout: 10000 })
