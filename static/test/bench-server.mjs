@@ -48,14 +48,24 @@ run('bench-server', async () => {
         };
         poll();
       });
+      // parts splits a move into its phases, from the page's marks after t:
+      // until the query is sent, until its answer is in, drawing it, and
+      // the two frames after (what the compositor adds).
+      const parts = [];
       const time = async (fn) => {
         const t = performance.now();
         const done = drawn();
         fn();
         await done;
-        return performance.now() - t;
+        const end = performance.now();
+        const after = (name) => performance.getEntriesByName(name).filter((e) => e.startTime >= t).at(-1)?.startTime ?? t;
+        const q = after('im:query');
+        const d = after('im:data');
+        const r = after('im:ready');
+        parts.push([q - t, d - q, r - d, end - r].map((x) => x.toFixed(0)).join('+'));
+        return end - t;
       };
-      const out = { pan: [], zoom: [], state: s.dataset.state };
+      const out = { pan: [], zoom: [], parts, state: s.dataset.state };
       for (let i = 0; i < 10; i++) out.pan.push(await time(() => map.panBy([i % 2 ? -300 : 300, i % 3 ? 150 : -150], { animate: false })));
       out.zoomTo = [];
       for (const dz of [1, 1, 1, 1, -1, -1, -1, -1, 2, -2]) {
@@ -68,6 +78,8 @@ run('bench-server', async () => {
     step(`pan re-render (${moves.pan.length}): ${fmt(moves.pan)}`);
     step(`zoom re-render (${moves.zoom.length}): ${fmt(moves.zoom)}`);
     step(`zoom steps: ${moves.zoom.map((t, i) => `z${moves.zoomTo[i]} ${t.toFixed(0)}`).join(', ')} ms`);
+    const zp = moves.parts.slice(moves.pan.length);
+    step(`zoom steps, sent+answer+drawing+frames: ${zp.map((x, i) => `z${moves.zoomTo[i]} ${x}`).join(', ')} ms`);
     const split = await page.evaluate(() => {
       const q = performance.getEntriesByName('im:query');
       const d = performance.getEntriesByName('im:data');
