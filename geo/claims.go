@@ -243,9 +243,10 @@ func clExtract(s string) []clRaw {
 				j++
 			}
 			add(span(i+1, j), "", st)
-		case broken(i) && k == i-1:
+		case broken(i) && k == i-1 && i > 0:
 			// "X, <appositive>, said": the appositive runs back to the
-			// previous break, the subject to the one before.
+			// previous break, the subject to the one before. A verb that
+			// opens the text ("\"Added Hall: ...") has no subject before it.
 			a := i - 1
 			for a > 0 && !broken(a) {
 				a--

@@ -64,6 +64,11 @@ func TestExtractClaims(t *testing.T) {
 		{"acronym is case-sensitive", "Sana said she left the town at dawn.", "Sana:claims"},
 		{"clause after inverted verb is no name", "The bridge fell, said 40 were killed.", ""},
 		{"anaphor alone is dropped", "The statement added that two tanks were destroyed.", ""},
+		// A verb of saying as the first word after opening punctuation has
+		// no subject before it; this real opening once panicked (issue 20).
+		{"quote-colon-quote opening", "\"Added Hall: \"Most true pastors volunteer their time to do that.", ""},
+		{"verb first after a quote and comma", "\"Said, \"the road was cut.", ""},
+		{"verb first after a parenthesis", "(Denied, she said.)", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
