@@ -1,6 +1,7 @@
 package geo
 
 import (
+	"context"
 	"sort"
 	"strings"
 )
@@ -74,17 +75,48 @@ type mention struct {
 // Parse returns every toponym in text, sorted by Start. Offsets are code
 // points; Sentence indexes SplitSentences(text).
 func (p *Geoparser) Parse(text string) []Toponym {
-	rs := []rune(text)
-	sentences := SplitSentences(text)
-	toks := tokenize(rs, sentences)
-	ms := p.recognize(toks)
-	out := p.resolve(rs, toks, ms)
-	sort.Slice(out, func(a, b int) bool { return out[a].Start < out[b].Start })
+	out, _ := p.parse(context.Background(), text, 0)
 	return out
 }
 
-// recognize finds the mentions in toks.
-func (p *Geoparser) recognize(toks []token) []mention {
+// MaxReportPlaces bounds the place names one report may hold for
+// ParseContext. Real reports name tens, long ones a few hundred; the cap
+// keeps a hostile 10 MiB body of place names from holding a core for long.
+const MaxReportPlaces = 20000
+
+// ParseContext is Parse for untrusted input: it stops with ctx's error
+// soon after ctx ends (a client that left), and refuses a text naming more
+// than MaxReportPlaces places with an ETOOLARGE error.
+func (p *Geoparser) ParseContext(ctx context.Context, text string) ([]Toponym, error) {
+	return p.parse(ctx, text, MaxReportPlaces)
+}
+
+// parse is Parse with a context and a cap on mentions (0: none).
+func (p *Geoparser) parse(ctx context.Context, text string, maxPlaces int) ([]Toponym, error) {
+	rs := []rune(text)
+	sentences := SplitSentences(text)
+	toks := tokenize(rs, sentences)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	ms := p.recognize(toks, maxPlaces)
+	if maxPlaces > 0 && len(ms) > maxPlaces {
+		return nil, Errorf(ETOOLARGE, "the report names more than %d places, the limit per report: split it", maxPlaces)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	out, err := p.resolve(ctx, rs, toks, ms)
+	if err != nil {
+		return nil, err
+	}
+	sort.Slice(out, func(a, b int) bool { return out[a].Start < out[b].Start })
+	return out, nil
+}
+
+// recognize finds the mentions in toks. With a limit > 0 it stops early
+// once it has found more than limit, which the caller refuses.
+func (p *Geoparser) recognize(toks []token, limit int) []mention {
 	var out []mention
 	people := map[string]bool{}
 	for a := 0; a < len(toks); {
@@ -95,6 +127,9 @@ func (p *Geoparser) recognize(toks []token) []mention {
 		b := runEnd(toks, a)
 		out = p.recognizeRun(toks, a, b, out, people)
 		a = b
+		if limit > 0 && len(out) > limit {
+			return out
+		}
 	}
 	// A single word that elsewhere in the text belongs to a person's name
 	// ("Naji al-Mustafa" ... "Mustafa said") is that person. A single

@@ -46,9 +46,12 @@ func FuzzGeoparse(f *testing.F) {
 	} {
 		f.Add(s)
 	}
+	for _, s := range evalTexts(f) { // real articles (issue 20)
+		f.Add(s)
+	}
 	p := NewGeoparser(fuzzGazetteer())
 	f.Fuzz(func(t *testing.T, text string) {
-		if len(text) > 4096 {
+		if len(text) > 16384 {
 			return // long inputs add time, not shapes
 		}
 		rs := []rune(text) // how Parse counts: invalid bytes are one U+FFFD each

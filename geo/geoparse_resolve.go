@@ -54,8 +54,8 @@ func prior(m Match) float64 {
 type docContext struct {
 	country map[string]float64 // share of the report's votes per country
 	admin1  map[string]float64 // per "CC.code"
-	anchors []*Place           // places named without ambiguity
-	focus   []*Place           // first-pass choice for every local name (see resolve)
+	anchors *placeIndex        // places named without ambiguity
+	focus   *placeIndex        // first-pass choice for every local name (see resolve); nil before it
 
 	topCC     string // dominant country
 	topAdmin1 string // dominant "CC.code"
@@ -102,7 +102,7 @@ func newVotes() *votes { return &votes{country: map[string]float64{}, admin1: ma
 // city's population would vote for itself.
 func (p *Geoparser) context(toks []token, ms []mention) *docContext {
 	c := &docContext{country: map[string]float64{}, admin1: map[string]float64{}, byName: map[string]*votes{},
-		sovereign: map[string]bool{}}
+		sovereign: map[string]bool{}, anchors: newPlaceIndex()}
 	all := newVotes()
 	for _, m := range ms {
 		key := mentionKey(toks, m)
@@ -141,7 +141,7 @@ func (p *Geoparser) context(toks []token, ms []mention) *docContext {
 					v.total1 += pr[i]
 				}
 				if pr[i] > 0.85 && pl.FeatureClass == "P" {
-					c.anchors = append(c.anchors, pl)
+					c.anchors.add(pl)
 				}
 			}
 		}
@@ -278,7 +278,7 @@ func (p *Geoparser) rank(toks []token, m mention, c *docContext, cue *Place) []s
 			if c.focus != nil {
 				anchors = c.focus
 			}
-			switch d := nearest(pl, anchors); {
+			switch d := anchors.nearest(pl); {
 			case d == 0:
 			case d < 50:
 				s += 1.5
@@ -302,31 +302,18 @@ func (p *Geoparser) rank(toks []token, m mention, c *docContext, cue *Place) []s
 	return out
 }
 
-// nearest returns the distance in km from p to the nearest anchor other than
-// p itself (0 if there is none).
-func nearest(p *Place, anchors []*Place) float64 {
-	best := 0.0
-	for _, a := range anchors {
-		if a.GeonameID == p.GeonameID {
-			continue
-		}
-		d := HaversineKm(p.Lat, p.Lon, a.Lat, a.Lon)
-		if best == 0 || d < best {
-			best = d
-		}
-	}
-	return best
-}
+// earthRadiusKm is the mean Earth radius (IUGG R1), the one radius every
+// great-circle distance in incidentmap uses.
+const earthRadiusKm = 6371.0088
 
 // HaversineKm returns the great-circle distance in km between two points
 // given in degrees.
 func HaversineKm(lat1, lon1, lat2, lon2 float64) float64 {
-	const r = 6371.0088
 	rad := math.Pi / 180
 	dlat := (lat2 - lat1) * rad
 	dlon := (lon2 - lon1) * rad
 	a := math.Sin(dlat/2)*math.Sin(dlat/2) + math.Cos(lat1*rad)*math.Cos(lat2*rad)*math.Sin(dlon/2)*math.Sin(dlon/2)
-	return 2 * r * math.Asin(math.Min(1, math.Sqrt(a)))
+	return 2 * earthRadiusKm * math.Asin(math.Min(1, math.Sqrt(a)))
 }
 
 // hasCapital reports whether ms holds a populated place that is the

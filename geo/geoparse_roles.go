@@ -1,22 +1,40 @@
 package geo
 
-import "strings"
+import (
+	"context"
+	"strings"
+)
 
 // resolve turns mentions into toponyms: candidates ranked in context,
-// unknown names placed at a containing area, roles assigned.
-func (p *Geoparser) resolve(rs []rune, toks []token, ms []mention) []Toponym {
+// unknown names placed at a containing area, roles assigned. It stops
+// with ctx's error soon after ctx ends.
+func (p *Geoparser) resolve(ctx context.Context, rs []rune, toks []token, ms []mention) ([]Toponym, error) {
+	// cancelled checks ctx every 256 names: often enough to stop within
+	// milliseconds, rarely enough to cost nothing.
+	cancelled := func(i int) error {
+		if i%256 == 0 {
+			return ctx.Err()
+		}
+		return nil
+	}
 	c := p.context(toks, ms)
 	// First pass: each local name's best candidate in context; the second
 	// pass rewards candidates near the others' choices, so the towns of a
 	// local report pull each other into the same area.
-	var focus []*Place
-	for _, m := range ms {
+	var focus *placeIndex
+	for mi, m := range ms {
+		if err := cancelled(mi); err != nil {
+			return nil, err
+		}
 		if m.kind != kindPlace || m.org || len(m.matches) == 0 {
 			continue
 		}
 		pl := p.rank(toks, m, c, p.cue(toks, m))[0].m.Place
 		if pl.FeatureClass == "P" || pl.FeatureCode == "ADM2" {
-			focus = append(focus, pl)
+			if focus == nil {
+				focus = newPlaceIndex()
+			}
+			focus.add(pl)
 		}
 	}
 	c.focus = focus
@@ -24,6 +42,9 @@ func (p *Geoparser) resolve(rs []rune, toks []token, ms []mention) []Toponym {
 	var pending []int // indexes into ms of names to place after the others
 	idx := make([]int, 0, len(ms))
 	for mi, m := range ms {
+		if err := cancelled(mi); err != nil {
+			return nil, err
+		}
 		t := Toponym{Start: toks[m.i].start, End: toks[m.j-1].end, Sentence: toks[m.i].sentence}
 		t.Text = string(rs[t.Start:t.End])
 		switch m.kind {
@@ -65,9 +86,12 @@ func (p *Geoparser) resolve(rs []rune, toks []token, ms []mention) []Toponym {
 		idx = append(idx, mi)
 	}
 	for k := range out {
+		if err := cancelled(k); err != nil {
+			return nil, err
+		}
 		out[k].Role = p.role(toks, ms[idx[k]], &out[k], out)
 	}
-	return out
+	return out, nil
 }
 
 func (p *Geoparser) setPlace(t *Toponym, pl *Place) {
@@ -345,6 +369,6 @@ func inWorld(pl *Place, c *docContext) bool {
 	if c.country[pl.CountryCode] >= 0.15 {
 		return true
 	}
-	d := nearest(pl, c.anchors)
+	d := c.anchors.nearest(pl)
 	return d > 0 && d <= 800
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -191,5 +192,22 @@ func TestParseOddInputs(t *testing.T) {
 				t.Errorf("Parse(%q): bad span %+v", in, tp)
 			}
 		}
+	}
+}
+
+// BenchmarkParseRepeated shows geoparsing is linear in the number of places:
+// 8,000 repetitions of a sentence naming three towns must take at most 8×
+// the time of 1,000 (issue 20; it was quadratic, 12k places took 19 s).
+// Compare the ns/op of the two sub-benchmarks.
+func BenchmarkParseRepeated(b *testing.B) {
+	p := NewGeoparser(mustDefaultGazetteer(b))
+	for _, n := range []int{1000, 8000} {
+		doc := strings.Repeat("Shelling hit Saraqib, Binnish and Ariha. ", n)
+		b.Run(fmt.Sprintf("sentences=%d", n), func(b *testing.B) {
+			b.SetBytes(int64(len(doc)))
+			for b.Loop() {
+				p.Parse(doc)
+			}
+		})
 	}
 }

@@ -26,7 +26,9 @@ type Pipeline struct {
 // the same report is already stored, created is false and the stored
 // report's incidents are returned; nothing changes.
 func (p *Pipeline) Ingest(ctx context.Context, r *Report) (created bool, incidents []*Incident, err error) {
-	incidents = p.Prepare(r)
+	if incidents, err = p.Prepare(ctx, r); err != nil {
+		return false, nil, err
+	}
 	created, err = p.Reports.CreateReport(ctx, r, incidents)
 	if err != nil {
 		return false, nil, err
@@ -44,8 +46,17 @@ func (p *Pipeline) Ingest(ctx context.Context, r *Report) (created bool, inciden
 // to its canonical name, stamps r.Ingested when unset and returns the
 // incidents of r (see Incidents), for ReportService.CreateReport. It is
 // safe for concurrent use, so a bulk ingest can geoparse several reports
-// at once and store them in order.
-func (p *Pipeline) Prepare(r *Report) []*Incident {
+// at once and store them in order. It fails with ctx's error when ctx ends
+// first, and with ETOOLARGE for a report naming more than MaxReportPlaces
+// places.
+func (p *Pipeline) Prepare(ctx context.Context, r *Report) (incidents []*Incident, err error) {
+	// A defect of the geoparser on one odd text must cost that report, not
+	// the batch or the server's request: it becomes this report's error.
+	defer func() {
+		if v := recover(); v != nil {
+			incidents, err = nil, Errorf(EINTERNAL, "geoparsing this report failed (a defect, please report it with the text): %v", v)
+		}
+	}()
 	r.Source = p.Outlets.Canonical(r.Source)
 	if r.Ingested.IsZero() {
 		now := time.Now
@@ -54,14 +65,14 @@ func (p *Pipeline) Prepare(r *Report) []*Incident {
 		}
 		r.Ingested = now().UTC()
 	}
-	return p.Incidents(r)
+	return p.Incidents(ctx, r)
 }
 
 // Incidents geoparses r and returns one incident per place and event date
 // (and one mention per place), without storing anything. A place named in
 // several sentences about the same day becomes one incident carrying the
 // claims of all of them.
-func (p *Pipeline) Incidents(r *Report) []*Incident {
+func (p *Pipeline) Incidents(ctx context.Context, r *Report) ([]*Incident, error) {
 	sentences := SplitSentences(r.Text)
 	texts := make([]string, len(sentences))
 	for i, s := range sentences {
@@ -71,7 +82,10 @@ func (p *Pipeline) Incidents(r *Report) []*Incident {
 	if p.Rules != nil {
 		parser = p.Rules.Parser()
 	}
-	toponyms := parser.Parse(r.Text)
+	toponyms, err := parser.ParseContext(ctx, r.Text)
+	if err != nil {
+		return nil, err
+	}
 	hasIncident := make([]bool, len(sentences))
 	for _, t := range toponyms {
 		if t.Role == RoleIncident && t.Sentence >= 0 && t.Sentence < len(sentences) {
@@ -135,7 +149,7 @@ func (p *Pipeline) Incidents(r *Report) []*Incident {
 		}
 		in.Disputed = Disputed(cs)
 	}
-	return out
+	return out, nil
 }
 
 // placeKey identifies a resolved place by its gazetteer id and an

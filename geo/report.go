@@ -146,6 +146,15 @@ func rpParseJSON(name, s string) (*Report, error) {
 	if _, err := dec.Token(); err != io.EOF {
 		return nil, rpErr(name, "malformed JSON: data after the report object")
 	}
+	// JSON can spell a NUL as \u0000, which the byte check of ParseReport
+	// does not see; the promise is the same: no NUL anywhere in a report.
+	for _, f := range []struct{ field, value string }{
+		{"title", in.Title}, {"text", in.Text}, {"published", in.Published}, {"source", in.Source}, {"url", in.URL},
+	} {
+		if strings.IndexByte(f.value, 0) >= 0 {
+			return nil, rpErr(name, "binary content (a NUL character, \\u0000, in the JSON field %q): a report must be text", f.field)
+		}
+	}
 	p := strings.TrimSpace(in.Published)
 	if p == "" {
 		return nil, rpErr(name, "no report date: the JSON field \"published\" must be YYYY-MM-DD or RFC 3339")

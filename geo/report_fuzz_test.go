@@ -1,6 +1,7 @@
 package geo
 
 import (
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -25,6 +26,12 @@ func FuzzParseReport(f *testing.F) {
 		`{"text":"a"} {"text":"b"}`,
 	} {
 		f.Add("report.txt", []byte(s))
+	}
+	// Real articles, in both report formats (issue 20).
+	for _, text := range evalTexts(f) {
+		f.Add("report.txt", []byte(" date 2020-03-01\n"+text))
+		js, _ := json.Marshal(map[string]string{"text": text, "published": "2020-03-01", "source": "Evaluation corpus"})
+		f.Add("report.json", js)
 	}
 	f.Fuzz(func(t *testing.T, name string, data []byte) {
 		if name == "" {

@@ -35,7 +35,11 @@ func TestRuleSetAppliesRulesToPipeline(t *testing.T) {
 			}
 			p := &Pipeline{Parser: NewGeoparser(g), Rules: rs}
 			var found bool
-			for _, in := range p.Incidents(&Report{Text: reviewText}) {
+			incidents, err := p.Incidents(context.Background(), &Report{Text: reviewText})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, in := range incidents {
 				if in.Place != "Abu Sharja" {
 					continue
 				}

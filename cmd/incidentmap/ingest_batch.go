@@ -83,7 +83,7 @@ func ingestReports(parent context.Context, a *app, paths []string, source string
 			defer wg.Done()
 			for j := range work {
 				if ctx.Err() == nil {
-					j.incidents = a.Pipeline.Prepare(j.r)
+					j.incidents, j.err = a.Pipeline.Prepare(ctx, j.r)
 				}
 				close(j.ready)
 			}

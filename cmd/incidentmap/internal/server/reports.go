@@ -87,7 +87,9 @@ func (s *Server) handleReportCreate(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	if src := r.URL.Query().Get("source"); src != "" && rep.Source == "" {
+	if src := r.URL.Query().Get("source"); strings.IndexByte(src, 0) >= 0 {
+		return geo.ParamErrorf("source", "binary content (a NUL character)")
+	} else if src != "" && rep.Source == "" {
 		rep.Source = src
 	}
 	created, incidents, err := s.Ingester.Ingest(r.Context(), rep)
