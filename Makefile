@@ -58,10 +58,13 @@ fmt-check:
 vet:
 	$(GO) vet ./...
 
-# Every test, with the race detector; the fuzz targets run briefly on their
-# corpora in testdata/fuzz as ordinary tests.
+# Every test, with the race detector; the fuzz targets run on their seeds
+# (real articles of ../shared/eval among them) and corpora in testdata/fuzz
+# as ordinary tests, then each fuzzes for TEST_FUZZTIME.
+TEST_FUZZTIME ?= 10s
 test: build debs-test fmt-check vet
 	CI=$${CI:-} $(GO) test -race -timeout 20m ./...
+	CI=$${CI:-} $(MAKE) --no-print-directory fuzz FUZZTIME=$(TEST_FUZZTIME)
 
 # Fuzz each parser that reads untrusted input for FUZZTIME; new crashers
 # land in testdata/fuzz/<Fuzz...>/ and then run in `make test` for good.
@@ -70,6 +73,9 @@ FUZZTIME ?= 20s
 fuzz:
 	$(GO) test ./geo -run '^$$' -fuzz '^FuzzParseReport$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./geo -run '^$$' -fuzz '^FuzzGeoparse$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./geo -run '^$$' -fuzz '^FuzzAttribute$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./geo -run '^$$' -fuzz '^FuzzClaimScanners$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./geo -run '^$$' -fuzz '^FuzzDateCueGuards$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./cmd/incidentmap/internal/server -run '^$$' -fuzz '^FuzzParseFilter$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./tiles -run '^$$' -fuzz '^FuzzParseTile$$' -fuzztime $(FUZZTIME)
 
