@@ -1,10 +1,11 @@
 package server
 
 import (
-	"container/list"
 	"hash/maphash"
 	"net/url"
 	"sync"
+
+	"github.com/incidentmap/incidentmap/cmd/incidentmap/internal/vcache"
 )
 
 // defaultCacheBytes is the response cache's budget when
@@ -19,27 +20,23 @@ const defaultCacheBytes = 64 << 20
 // bumps the data version, and the first lookup at a new version drops
 // everything cached at older ones, so a cached response is never stale.
 //
-// It is a byte-budgeted LRU; the zero value is ready to use and it is safe
-// for concurrent use.
+// The bodies live in a vcache.Map, the one byte-budgeted cache type of
+// the project (over budget it drops arbitrary entries, not the least
+// recently used); this type adds the admission rule. The zero value is
+// ready to use and it is safe for concurrent use.
 type responseCache struct {
-	mu      sync.Mutex
 	budget  int64 // bytes; 0 means defaultCacheBytes, negative disables
-	version int64
-	size    int64
-	lru     list.List // of *cacheEntry, most recently used first
-	items   map[string]*list.Element
-	seen    map[uint64]struct{} // hashes of keys missed once at version (admit)
+	entries vcache.Map[string, []byte]
+
+	mu          sync.Mutex
+	seenVersion int64
+	seen        map[uint64]struct{} // hashes of keys missed once at seenVersion (admit)
 }
 
 // seenMax bounds admit's memory of keys missed once (8 bytes each).
 const seenMax = 8192
 
 var seenSeed = maphash.MakeSeed()
-
-type cacheEntry struct {
-	key  string
-	body []byte
-}
 
 // cacheKey normalises a request into a cache key: the path and the
 // query parameters in sorted order, so that ?a=1&b=2 and ?b=2&a=1 share
@@ -50,50 +47,18 @@ func cacheKey(path string, q url.Values) string {
 
 // get returns the body cached for key at version.
 func (c *responseCache) get(version int64, key string) ([]byte, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.advance(version)
-	if c.version != version || c.items == nil {
-		return nil, false
-	}
-	e, ok := c.items[key]
-	if !ok {
-		return nil, false
-	}
-	c.lru.MoveToFront(e)
-	return e.Value.(*cacheEntry).body, true
+	return c.entries.Get(version, key)
 }
 
 // put caches body (which the cache now owns and nobody may modify) for
 // key at version. A body computed at an older version than the newest
 // seen, or larger than an eighth of the budget, is not kept.
 func (c *responseCache) put(version int64, key string, body []byte) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
 	budget := c.limit()
-	c.advance(version)
-	if c.version != version || int64(len(body)) > budget/8 {
+	if int64(len(body)) > budget/8 {
 		return
 	}
-	if c.items == nil {
-		c.items = map[string]*list.Element{}
-	}
-	if e, ok := c.items[key]; ok {
-		old := e.Value.(*cacheEntry)
-		c.size += int64(len(body) - len(old.body))
-		old.body = body
-		c.lru.MoveToFront(e)
-	} else {
-		c.items[key] = c.lru.PushFront(&cacheEntry{key: key, body: body})
-		c.size += int64(len(body) + len(key))
-	}
-	for c.size > budget {
-		e := c.lru.Back()
-		ent := e.Value.(*cacheEntry)
-		c.lru.Remove(e)
-		delete(c.items, ent.key)
-		c.size -= int64(len(ent.body) + len(ent.key))
-	}
+	c.entries.Put(version, budget, key, body, int64(len(body)+len(key)))
 }
 
 // admit reports whether a response for key, a miss at version, is worth
@@ -105,8 +70,10 @@ func (c *responseCache) put(version int64, key string, body []byte) {
 func (c *responseCache) admit(version int64, key string) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.advance(version)
-	if c.version != version || c.limit() <= 0 {
+	if version > c.seenVersion {
+		c.seenVersion, c.seen = version, nil
+	}
+	if c.seenVersion != version || c.limit() <= 0 {
 		return false
 	}
 	h := maphash.String(seenSeed, key)
@@ -119,18 +86,6 @@ func (c *responseCache) admit(version int64, key string) bool {
 	}
 	c.seen[h] = struct{}{}
 	return false
-}
-
-// advance drops everything when version is newer than the cached one.
-// The caller holds mu.
-func (c *responseCache) advance(version int64) {
-	if version > c.version {
-		c.version = version
-		clear(c.items)
-		c.lru.Init()
-		c.size = 0
-		c.seen = nil
-	}
 }
 
 func (c *responseCache) limit() int64 {
@@ -146,11 +101,10 @@ func (c *responseCache) enabled() bool { return c.limit() > 0 }
 // drop empties the cache and reports whether it held anything.
 func (c *responseCache) drop() bool {
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	held := len(c.items) > 0 || len(c.seen) > 0
-	c.items, c.size, c.seen = nil, 0, nil
-	c.lru.Init()
-	return held
+	held := len(c.seen) > 0
+	c.seen = nil
+	c.mu.Unlock()
+	return c.entries.Drop() || held
 }
 
 // DropCaches empties the response and feature caches and reports whether

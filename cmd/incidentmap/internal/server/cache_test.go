@@ -29,8 +29,11 @@ func TestResponseCache(t *testing.T) {
 			t.Fatal("an empty cache says it held something")
 		}
 		c.put(3, "k", []byte("v3"))
-		if !c.drop() || c.size != 0 {
-			t.Fatalf("drop: size %d after", c.size)
+		if _, size := c.entries.Len(); !c.drop() || size == 0 {
+			t.Fatalf("drop: held %d bytes before, want some, and drop to say so", size)
+		}
+		if n, _ := c.entries.Len(); n != 0 {
+			t.Fatalf("drop: %d entries after", n)
 		}
 		if _, ok := c.get(3, "k"); ok {
 			t.Fatal("a body survived drop")
@@ -72,24 +75,21 @@ func TestResponseCache(t *testing.T) {
 			t.Fatal("get(5) returned a body computed at version 4")
 		}
 	})
-	t.Run("byte budget evicts the least recently used", func(t *testing.T) {
+	t.Run("byte budget bounds what it holds", func(t *testing.T) {
 		c := responseCache{budget: 800}
 		body := make([]byte, 99) // +1 byte of key: 100 per entry
 		for i := range 8 {
 			c.put(1, fmt.Sprint(i), body)
 		}
-		c.get(1, "0") // 0 is now the most recently used
+		if n, size := c.entries.Len(); n != 8 || size != 800 {
+			t.Fatalf("8 entries of 100 bytes in a budget of 800: %d entries, %d bytes", n, size)
+		}
 		c.put(1, "8", body)
-		if _, ok := c.get(1, "1"); ok {
-			t.Error("entry 1 (least recently used) survived past the budget")
+		if _, ok := c.get(1, "8"); !ok {
+			t.Error("the entry just put was evicted")
 		}
-		for _, k := range []string{"0", "2", "8"} {
-			if _, ok := c.get(1, k); !ok {
-				t.Errorf("entry %s evicted, want kept", k)
-			}
-		}
-		if c.size > 800 {
-			t.Errorf("size = %d, want <= budget 800", c.size)
+		if n, size := c.entries.Len(); size > 800 || n > 8 {
+			t.Errorf("%d entries, %d bytes, want within the budget of 800", n, size)
 		}
 	})
 	t.Run("oversized bodies and a disabled cache keep nothing", func(t *testing.T) {

@@ -20,7 +20,7 @@ const defaultFeatureCacheBytes = 16 << 20
 // dates) share most of their features. The zero value is ready; safe for
 // concurrent use.
 type featureCache struct {
-	vcache.Map[[]byte]
+	vcache.Map[int64, []byte]
 	budget int64 // bytes; 0 means defaultFeatureCacheBytes, negative disables
 }
 

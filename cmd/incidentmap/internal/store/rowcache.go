@@ -25,7 +25,7 @@ const rowCacheBytes = 24 << 20
 //
 // The incidents are handed out as they are: nobody may modify them.
 type rowCache struct {
-	vcache.Map[*geo.Incident]
+	vcache.Map[int64, *geo.Incident]
 	budget atomic.Int64 // bytes; 0 means rowCacheBytes, negative disables
 }
 

@@ -1,6 +1,6 @@
 // Package vcache is a map of values by id, valid for one data version and
-// bounded by the bytes its values hold: the store's row cache and the
-// server's feature cache are both one. A value read at a version is only
+// bounded by the bytes its values hold: the store's row cache, the
+// server's feature cache and its response cache are all one. A value read at a version is only
 // ever returned for that version, and the first value added at a newer
 // version drops everything older, so nothing cached is ever stale.
 //
@@ -11,13 +11,13 @@ package vcache
 
 import "sync"
 
-// Map holds values by id for one data version. The zero value is ready
-// to use; it is safe for concurrent use.
-type Map[V any] struct {
+// Map holds values by key (an incident id, a request) for one data
+// version. The zero value is ready to use; it is safe for concurrent use.
+type Map[K comparable, V any] struct {
 	mu      sync.RWMutex
 	version int64
 	size    int64
-	items   map[int64]entry[V]
+	items   map[K]entry[V]
 }
 
 type entry[V any] struct {
@@ -27,7 +27,7 @@ type entry[V any] struct {
 
 // Lookup sets out[i] to the value held for ids[i] at version and returns
 // the ids it does not hold; out must have room for len(ids) values.
-func (m *Map[V]) Lookup(version int64, ids []int64, out []V) (missing []int64) {
+func (m *Map[K, V]) Lookup(version int64, ids []K, out []V) (missing []K) {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	if m.version != version || m.items == nil {
@@ -46,21 +46,17 @@ func (m *Map[V]) Lookup(version int64, ids []int64, out []V) (missing []int64) {
 // Add keeps, for each of ids not yet held, the value and size that value
 // returns for its index, all read at version, within budget bytes in all.
 // Values read at an older version than the newest seen are not kept.
-func (m *Map[V]) Add(version, budget int64, ids []int64, value func(i int) (V, int64)) {
+func (m *Map[K, V]) Add(version, budget int64, ids []K, value func(i int) (V, int64)) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if budget <= 0 || len(ids) == 0 {
 		return
 	}
-	if version > m.version {
-		m.version, m.size = version, 0
-		clear(m.items)
-	}
-	if version != m.version {
+	if !m.at(version) {
 		return
 	}
 	if m.items == nil {
-		m.items = make(map[int64]entry[V], len(ids))
+		m.items = make(map[K]entry[V], len(ids))
 	}
 	for i, id := range ids {
 		if _, ok := m.items[id]; ok {
@@ -70,6 +66,60 @@ func (m *Map[V]) Add(version, budget int64, ids []int64, value func(i int) (V, i
 		m.items[id] = entry[V]{v, size}
 		m.size += size
 	}
+	m.trim(budget)
+}
+
+// Get returns the value held for key at version. Asking at a newer
+// version than the map's drops everything it holds.
+func (m *Map[K, V]) Get(version int64, key K) (V, bool) {
+	m.mu.RLock()
+	e, ok := m.items[key]
+	mv := m.version
+	m.mu.RUnlock()
+	if version > mv {
+		m.mu.Lock()
+		m.at(version)
+		m.mu.Unlock()
+	}
+	if mv != version || !ok {
+		var zero V
+		return zero, false
+	}
+	return e.v, true
+}
+
+// Put keeps v, of size bytes, for key at version (replacing what key
+// held), within budget bytes in all. A value read at an older version than
+// the newest seen is not kept.
+func (m *Map[K, V]) Put(version, budget int64, key K, v V, size int64) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if budget <= 0 || !m.at(version) {
+		return
+	}
+	if m.items == nil {
+		m.items = map[K]entry[V]{}
+	}
+	if old, ok := m.items[key]; ok {
+		m.size -= old.size
+	}
+	m.items[key] = entry[V]{v, size}
+	m.size += size
+	m.trim(budget)
+}
+
+// at moves the map on to version when it is newer, dropping everything,
+// and reports whether the map is at version. The caller holds mu.
+func (m *Map[K, V]) at(version int64) bool {
+	if version > m.version {
+		m.version, m.size = version, 0
+		clear(m.items)
+	}
+	return version == m.version
+}
+
+// trim drops entries until the map is within budget. The caller holds mu.
+func (m *Map[K, V]) trim(budget int64) {
 	if m.size > budget {
 		for id, e := range m.items {
 			delete(m.items, id)
@@ -82,7 +132,7 @@ func (m *Map[V]) Add(version, budget int64, ids []int64, value func(i int) (V, i
 }
 
 // Drop empties the map and reports whether it held anything.
-func (m *Map[V]) Drop() bool {
+func (m *Map[K, V]) Drop() bool {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	held := len(m.items) > 0
@@ -91,7 +141,7 @@ func (m *Map[V]) Drop() bool {
 }
 
 // Len returns how many values the map holds, and their bytes.
-func (m *Map[V]) Len() (n int, bytes int64) {
+func (m *Map[K, V]) Len() (n int, bytes int64) {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	return len(m.items), m.size

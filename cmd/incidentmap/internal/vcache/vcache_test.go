@@ -9,7 +9,7 @@ import (
 // newer version drops the older ones, a lookup at another version finds
 // nothing), the budget, and Drop.
 func TestMap(t *testing.T) {
-	var m Map[string]
+	var m Map[int64, string]
 	val := func(ids ...int64) func(int) (string, int64) {
 		return func(i int) (string, int64) { return string(rune('a' + ids[i])), 10 }
 	}
@@ -59,5 +59,40 @@ func TestMap(t *testing.T) {
 	}
 	if m.Drop() {
 		t.Error("Drop of an empty map said it held something")
+	}
+}
+
+// TestGetPut covers the single-key use (the server's response cache):
+// values are per version, a newer version drops older values, a value
+// read at an older version is not kept, and the budget holds.
+func TestGetPut(t *testing.T) {
+	var m Map[string, []byte]
+	m.Put(2, 100, "a", []byte("v2"), 10)
+	if v, ok := m.Get(2, "a"); !ok || string(v) != "v2" {
+		t.Fatalf("Get(2, a) = %q, %v", v, ok)
+	}
+	m.Put(2, 100, "a", []byte("w2"), 20) // replaces, and its size with it
+	if _, size := m.Len(); size != 20 {
+		t.Errorf("size after replacing = %d, want 20", size)
+	}
+	if _, ok := m.Get(3, "a"); ok {
+		t.Fatal("Get(3) returned a value of version 2")
+	}
+	if n, _ := m.Len(); n != 0 {
+		t.Errorf("asking at version 3 kept %d values of version 2", n)
+	}
+	m.Put(2, 100, "b", []byte("late"), 10)
+	if _, ok := m.Get(2, "b"); ok {
+		t.Error("a value read at version 2 was kept after version 3 was seen")
+	}
+	for i := range 30 {
+		m.Put(3, 100, string(rune('a'+i)), nil, 10)
+	}
+	if _, size := m.Len(); size > 100 {
+		t.Errorf("size %d over the budget of 100", size)
+	}
+	m.Put(3, 0, "z", nil, 1) // no budget: nothing kept
+	if _, ok := m.Get(3, "z"); ok {
+		t.Error("kept a value with a budget of 0")
 	}
 }
