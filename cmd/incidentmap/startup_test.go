@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"testing"
 	"time"
@@ -223,14 +224,21 @@ func TestShouldTrim(t *testing.T) {
 }
 
 // readMemSample must see the garbage a build leaves: without it the idle
-// trim never fires.
+// trim never fires. The collector is off while the garbage is made: run
+// alone, in a small heap, it would otherwise collect and return the
+// garbage before the second sample (the test failed alone, issue 15).
+// garbageSink keeps the compiler from proving the garbage unused.
+var garbageSink []byte
+
 func TestReadMemSampleSeesGarbage(t *testing.T) {
+	defer debug.SetGCPercent(debug.SetGCPercent(-1))
 	before := readMemSample()
 	n := 0
 	for range 64 {
-		b := make([]byte, 1<<20) // too large for the stack: garbage on the heap
-		n += len(b)
+		garbageSink = make([]byte, 1<<20) // too large for the stack: garbage on the heap
+		n += len(garbageSink)
 	}
+	garbageSink = nil
 	after := readMemSample()
 	if after.allocs-before.allocs < uint64(n) {
 		t.Errorf("allocs grew by %d bytes, want at least 64 MiB", after.allocs-before.allocs)
