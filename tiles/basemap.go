@@ -260,7 +260,7 @@ func splitAtAntimeridian(ls orb.LineString) []orb.LineString {
 func toWorldLine(ls orb.LineString) orb.LineString {
 	out := make(orb.LineString, len(ls))
 	for i, p := range ls {
-		out[i] = orb.Point{worldX(p[0]), worldY(p[1])}
+		out[i] = orb.Point{WorldX(p[0]), WorldY(p[1])}
 	}
 	return out
 }

@@ -20,7 +20,7 @@ import (
 func tilePixel(t maptile.Tile, scale int, lon, lat float64) image.Point {
 	n := math.Exp2(float64(t.Z))
 	size := float64(TileSize * scale)
-	return image.Pt(int((worldX(lon)*n-float64(t.X))*size), int((worldY(lat)*n-float64(t.Y))*size))
+	return image.Pt(int((WorldX(lon)*n-float64(t.X))*size), int((WorldY(lat)*n-float64(t.Y))*size))
 }
 
 func mustDecodePNG(tb testing.TB, data []byte) image.Image {

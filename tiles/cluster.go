@@ -118,7 +118,7 @@ func newTileFrame(t maptile.Tile, n int) tileFrame {
 	}
 	f.rowEdges = make([]float64, n+1)
 	for i := 0; i <= n; i++ {
-		f.rowEdges[i] = worldLat((float64(t.Y) + float64(i)/float64(n)) / z)
+		f.rowEdges[i] = WorldLat((float64(t.Y) + float64(i)/float64(n)) / z)
 	}
 	f.north, f.south = f.rowEdges[0], f.rowEdges[n]
 	f.mercNorth = f.north

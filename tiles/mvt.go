@@ -143,7 +143,7 @@ func TileJSON(opts TileJSONOptions) map[string]any {
 	}
 	b := opts.Bounds
 	if b.IsZero() {
-		b = orb.Bound{Min: orb.Point{-180, -maxLat}, Max: orb.Point{180, maxLat}}
+		b = orb.Bound{Min: orb.Point{-180, -MaxLat}, Max: orb.Point{180, MaxLat}}
 	}
 	c := b.Center()
 	doc := map[string]any{

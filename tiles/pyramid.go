@@ -112,7 +112,7 @@ func BuildPyramid(points []Point, opts PyramidOptions) *Pyramid {
 	for i := range points {
 		col, row, ok := g.cell(points[i].Lon, points[i].Lat)
 		if ok {
-			pairs = append(pairs, uint64(interleave16(col, row))<<32|uint64(i))
+			pairs = append(pairs, uint64(Interleave16(col, row))<<32|uint64(i))
 		}
 	}
 	radixSortHigh(pairs, 2*top)
@@ -251,7 +251,7 @@ func (p *Pyramid) Tile(t maptile.Tile, opts ClusterOptions) (c TileContent, ok b
 	}
 	lv := &p.levels[level]
 	x0, y0 := uint32(t.X)<<k, uint32(t.Y)<<k
-	lo := interleave16(x0, y0)
+	lo := Interleave16(x0, y0)
 	hi := uint64(lo) + uint64(n*n)
 	i, _ := slices.BinarySearch(lv.keys, lo)
 	j := i + sort.Search(len(lv.keys)-i, func(m int) bool { return uint64(lv.keys[i+m]) >= hi })
@@ -262,7 +262,7 @@ func (p *Pyramid) Tile(t maptile.Tile, opts ClusterOptions) (c TileContent, ok b
 	// Morton order within the tile; the output wants rows from the north.
 	slot := make([]int32, n*n)
 	for m := i; m < j; m++ {
-		col, row := deinterleave16(lv.keys[m])
+		col, row := Deinterleave16(lv.keys[m])
 		slot[int(row-y0)*n+int(col-x0)] = int32(m + 1)
 	}
 	for _, s := range slot {
@@ -305,7 +305,7 @@ func newLevelGrid(level int) levelGrid {
 	for j := 0; j <= n; j++ {
 		// The same expression, with the same exact argument, as the
 		// row edges of newTileFrame: (Y + i/n) / 2^z == j / 2^level.
-		g.rowEdges[j] = worldLat(float64(j) / float64(n))
+		g.rowEdges[j] = WorldLat(float64(j) / float64(n))
 	}
 	return g
 }
@@ -328,32 +328,6 @@ func (g *levelGrid) cell(lon, lat float64) (col, row uint32, ok bool) {
 	// rows also take what lies beyond the Mercator limits.
 	r := sort.Search(g.n-1, func(k int) bool { return g.rowEdges[k+1] < lat })
 	return uint32(c), uint32(r), true
-}
-
-// interleave16 puts x's low 16 bits at even and y's at odd positions.
-func interleave16(x, y uint32) uint32 {
-	spread := func(v uint32) uint32 {
-		v &= 0xffff
-		v = (v | v<<8) & 0x00ff00ff
-		v = (v | v<<4) & 0x0f0f0f0f
-		v = (v | v<<2) & 0x33333333
-		v = (v | v<<1) & 0x55555555
-		return v
-	}
-	return spread(x) | spread(y)<<1
-}
-
-// deinterleave16 undoes interleave16.
-func deinterleave16(k uint32) (x, y uint32) {
-	squash := func(v uint32) uint32 {
-		v &= 0x55555555
-		v = (v | v>>1) & 0x33333333
-		v = (v | v>>2) & 0x0f0f0f0f
-		v = (v | v>>4) & 0x00ff00ff
-		v = (v | v>>8) & 0x0000ffff
-		return v
-	}
-	return squash(k), squash(k >> 1)
 }
 
 // radixSortHigh sorts a by its high 32 bits, of which only the low bits

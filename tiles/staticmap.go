@@ -99,11 +99,11 @@ func (o StaticMapOptions) validate() (StaticMapOptions, error) {
 func (o StaticMapOptions) view() view {
 	o = o.withDefaults()
 	scale := float64(o.Scale)
-	center := orb.Point{worldX(o.Center[0]), worldY(o.Center[1])}
+	center := orb.Point{WorldX(o.Center[0]), WorldY(o.Center[1])}
 	zoom := o.Zoom
 	if !o.BBox.IsZero() {
-		x0, x1 := worldX(o.BBox.Min[0]), worldX(o.BBox.Max[0])
-		y0, y1 := worldY(o.BBox.Max[1]), worldY(o.BBox.Min[1])
+		x0, x1 := WorldX(o.BBox.Min[0]), WorldX(o.BBox.Max[0])
+		y0, y1 := WorldY(o.BBox.Max[1]), WorldY(o.BBox.Min[1])
 		center = orb.Point{(x0 + x1) / 2, (y0 + y1) / 2}
 		pad := float64(2 * o.Padding)
 		zx := math.Log2(math.Max(float64(o.Width)-pad, 1) / (math.Max(x1-x0, 1e-12) * TileSize))
@@ -127,7 +127,7 @@ func (o StaticMapOptions) view() view {
 // image RenderMap draws) where the point lon/lat appears; markers for single
 // points are centred there.
 func (o StaticMapOptions) Project(lon, lat float64) (px, py float64) {
-	p := o.view().px(orb.Point{worldX(lon), worldY(lat)})
+	p := o.view().px(orb.Point{WorldX(lon), WorldY(lat)})
 	return p[0], p[1]
 }
 
@@ -188,7 +188,7 @@ func drawMarkers(c *canvas, face font.Face, v view, o StaticMapOptions) {
 	var order [][2]int
 	cell := float64(o.ClusterCell) * v.scale
 	for i, p := range o.Points {
-		xy := v.px(orb.Point{worldX(p.Lon), worldY(p.Lat)})
+		xy := v.px(orb.Point{WorldX(p.Lon), WorldY(p.Lat)})
 		if xy[0] < -20 || xy[1] < -20 || xy[0] > float64(v.w)+20 || xy[1] > float64(v.h)+20 {
 			continue
 		}
@@ -218,7 +218,7 @@ func drawMarkers(c *canvas, face font.Face, v view, o StaticMapOptions) {
 	}
 	for _, i := range singles {
 		p := o.Points[i]
-		xy := v.px(orb.Point{worldX(p.Lon), worldY(p.Lat)})
+		xy := v.px(orb.Point{WorldX(p.Lon), WorldY(p.Lat)})
 		c.fillCircle(xy[0], xy[1], 5*v.scale, 1.5*v.scale, colorOf(p), white)
 	}
 	groups = mergeOverlapping(groups, v.scale)
@@ -298,7 +298,7 @@ func drawLegend(c *canvas, face font.Face, v view, entries []LegendEntry) {
 // left, measured at the map's centre latitude.
 func drawScaleBar(c *canvas, face font.Face, v view) {
 	s := v.scale
-	lat := worldLat((v.y0 + float64(v.h)/2) / v.world)
+	lat := WorldLat((v.y0 + float64(v.h)/2) / v.world)
 	metresPerPx := 2 * math.Pi * 6378137 * math.Cos(lat*math.Pi/180) / v.world
 	maxM := 100 * s * metresPerPx
 	m := niceDistance(maxM)

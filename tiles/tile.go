@@ -8,7 +8,6 @@ package tiles
 
 import (
 	"fmt"
-	"math"
 	"strconv"
 
 	"github.com/paulmach/orb"
@@ -22,8 +21,6 @@ const MaxZoom = 22
 // TileSize is the size in pixels of a tile at scale 1.
 const TileSize = 256
 
-// maxLat is the latitude where Web Mercator's square world ends.
-const maxLat = 85.05112877980659
 
 // ParseTile parses tile coordinates as they appear in a URL path and checks
 // that they are in range. Error messages are meant to be shown to the client
@@ -77,24 +74,3 @@ func TileBound(t maptile.Tile, buffer float64) orb.Bound {
 	return t.Bound(buffer / TileSize)
 }
 
-// worldX returns the Web Mercator x of lon as a fraction of the world (0..1).
-func worldX(lon float64) float64 { return lon/360 + 0.5 }
-
-// worldY returns the Web Mercator y of lat as a fraction of the world
-// (0 at the top), clamped to Mercator's latitude range so that the poles
-// do not give infinities.
-func worldY(lat float64) float64 {
-	if lat > maxLat {
-		lat = maxLat
-	} else if lat < -maxLat {
-		lat = -maxLat
-	}
-	s := math.Sin(lat * math.Pi / 180)
-	return 0.5 - math.Log((1+s)/(1-s))/(4*math.Pi)
-}
-
-// worldLat is the inverse of worldY.
-func worldLat(y float64) float64 {
-	n := math.Pi * (1 - 2*y)
-	return math.Atan(math.Sinh(n)) * 180 / math.Pi
-}

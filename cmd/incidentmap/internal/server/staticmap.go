@@ -161,15 +161,11 @@ func parseFloat(q url.Values, name string, lo, hi float64) (float64, error) {
 // a margin for markers cut by the edge.
 func viewBound(o tiles.StaticMapOptions) [4]float64 {
 	world := tiles.TileSize * math.Exp2(o.Zoom) // CSS pixels
-	cx := (o.Center[0] + 180) / 360 * world
-	s := math.Sin(o.Center[1] * math.Pi / 180)
-	cy := (0.5 - math.Log((1+s)/(1-s))/(4*math.Pi)) * world
+	cx := tiles.WorldX(o.Center[0]) * world
+	cy := tiles.WorldY(o.Center[1]) * world
 	const margin = 24
 	hw, hh := float64(o.Width)/2+margin, float64(o.Height)/2+margin
-	lon := func(x float64) float64 { return math.Max(-180, math.Min(180, x/world*360-180)) }
-	lat := func(y float64) float64 {
-		y = math.Max(0, math.Min(world, y))
-		return math.Atan(math.Sinh(math.Pi*(1-2*y/world))) * 180 / math.Pi
-	}
+	lon := func(x float64) float64 { return math.Max(-180, math.Min(180, tiles.WorldLon(x/world))) }
+	lat := func(y float64) float64 { return tiles.WorldLat(math.Max(0, math.Min(world, y)) / world) }
 	return [4]float64{lon(cx - hw), lat(cy + hh), lon(cx + hw), lat(cy - hh)}
 }

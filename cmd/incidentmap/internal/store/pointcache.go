@@ -14,6 +14,7 @@ import (
 	"golang.org/x/sync/singleflight"
 
 	"github.com/incidentmap/incidentmap/geo"
+	"github.com/incidentmap/incidentmap/tiles"
 )
 
 // pointCache keeps the point columns of every incident in memory, sorted by
@@ -210,37 +211,15 @@ func (b *rawBytes) Scan(v any) error {
 
 // mortonBits is the resolution of the Z-order key per axis: tiles down to
 // zoom 16 are single key ranges.
-const mortonBits = 16
+const mortonBits = tiles.MortonBits
 
-// mercatorXY returns lon/lat as Web Mercator cells of a 2^16 grid, y from
-// the north; both are monotonic, so a point inside a bound has cells
-// inside the bound's cells.
-func mercatorXY(lon, lat float64) (x, y uint32) {
-	const n = 1 << mortonBits
-	fx := (lon + 180) / 360
-	lat = math.Max(-85.05112877980659, math.Min(85.05112877980659, lat))
-	s := math.Sin(lat * math.Pi / 180)
-	fy := 0.5 - math.Log((1+s)/(1-s))/(4*math.Pi)
-	return uint32(math.Min(math.Max(fx*n, 0), n-1)), uint32(math.Min(math.Max(fy*n, 0), n-1))
-}
-
-func mortonKey(lon, lat float64) uint32 {
-	x, y := mercatorXY(lon, lat)
-	return interleave(x, y)
-}
-
-// interleave puts x's bits at even and y's at odd positions.
-func interleave(x, y uint32) uint32 {
-	spread := func(v uint32) uint32 {
-		v &= 0xffff
-		v = (v | v<<8) & 0x00ff00ff
-		v = (v | v<<4) & 0x0f0f0f0f
-		v = (v | v<<2) & 0x33333333
-		v = (v | v<<1) & 0x55555555
-		return v
-	}
-	return spread(x) | spread(y)<<1
-}
+// mercatorXY and interleave are the project's one Web Mercator grid and
+// Morton key (tiles/mercator.go).
+var (
+	mercatorXY = tiles.Cell16
+	mortonKey  = tiles.Morton16
+	interleave = tiles.Interleave16
+)
 
 // keyRanges covers bound with at most 16 cells of one zoom level and
 // returns their key ranges [lo, hi), merged and ascending.
