@@ -21,7 +21,6 @@ const MaxZoom = 22
 // TileSize is the size in pixels of a tile at scale 1.
 const TileSize = 256
 
-
 // ParseTile parses tile coordinates as they appear in a URL path and checks
 // that they are in range. Error messages are meant to be shown to the client
 // as they are, e.g. `z 23 out of range 0..22`, `x 5 out of range 0..3 at z 2`
@@ -73,4 +72,3 @@ func parseCoord(name, s string) (int64, error) {
 func TileBound(t maptile.Tile, buffer float64) orb.Bound {
 	return t.Bound(buffer / TileSize)
 }
-
