@@ -491,7 +491,12 @@ function clusterMarker(c) {
     renderer: canvasRenderer, radius: 15, weight: 10, color: halo, opacity: 0.6, fillColor: fill, fillOpacity: 0.75,
   });
   m.clusterCount = c.count;
-  m.bindTooltip(`${c.count} incidents, ${c.date_min ?? ''}–${c.date_max ?? ''}, mostly ${c.source}`, { direction: 'top', offset: [0, -18] });
+  // A node, not a string: Leaflet sets a string tooltip as innerHTML, and
+  // the outlet name is text from a report (a <meta http-equiv="refresh">
+  // in one navigated the page away on hover). Built when first shown.
+  m.bindTooltip(() => el('span', { class: 'cluster-tip' },
+    `${c.count} incidents, ${c.date_min ?? ''}–${c.date_max ?? ''}, mostly ${c.source ?? 'unknown source'}`),
+  { direction: 'top', offset: [0, -18] });
   return m;
 }
 

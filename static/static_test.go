@@ -130,6 +130,47 @@ func TestScriptsUseNoHTMLSinks(t *testing.T) {
 			if m := htmlSinks.FindString(line); m != "" {
 				t.Errorf("%s:%d uses %s; render user text with textContent or text nodes", name, i+1, m)
 			}
+			if m := leafletHTML.FindString(line); m != "" {
+				t.Errorf("%s:%d gives Leaflet a string (%s), which it sets as innerHTML; pass a DOM node built with el()", name, i+1, m)
+			}
+		}
+	}
+}
+
+// leafletHTML matches Leaflet calls that take their content as an HTML
+// string: a tooltip, popup or div icon given a string literal, a template
+// or a function returning one. Leaflet sets such strings with innerHTML
+// (Tooltip/Popup _updateContent, DivIcon createIcon), so outlet names in a
+// server cluster's tooltip became markup (issue 20, defect 2). An element
+// or a function returning an element is appended as a node instead. The
+// one string allowed is the empty html of a div icon.
+var leafletHTML = regexp.MustCompile(`(?:bindTooltip|bindPopup|setContent|setTooltipContent|setPopupContent|L\.tooltip|L\.popup|addAttribution|setPrefix)\(\s*(?:\([^()]*\)\s*=>\s*|\w+\s*=>\s*|function\s*\([^()]*\)\s*\{\s*return\s+)?['"\x60]|\bhtml:\s*(?:['"\x60][^'"\x60]|[^\s'"\x60])`)
+
+// TestLeafletHTMLPattern pins what leafletHTML catches, so the scan above
+// neither misses a string handed to Leaflet nor flags a node.
+func TestLeafletHTMLPattern(t *testing.T) {
+	for _, tc := range []struct {
+		line string
+		want bool
+	}{
+		{"m.bindTooltip(`${c.count} incidents, mostly ${c.source}`, { direction: 'top' });", true},
+		{"m.bindTooltip('<b>' + name + '</b>');", true},
+		{"m.bindPopup(() => `<h3>${p.place}</h3>`);", true},
+		{"m.bindPopup((m) => '<h3>' + m.props.place);", true},
+		{"m.bindPopup(function (l) { return '<p>' + l.name; });", true},
+		{"L.popup().setContent(\"<p>\" + text)", true},
+		{"L.tooltip('x')", true},
+		{"map.attributionControl.addAttribution(`${doc.attribution}`)", true},
+		{"new MarkerIcon({ html: name })", true},
+		{"L.divIcon({ html: '<span>' + n })", true},
+		{"L.divIcon({ className: 'x', iconSize: [14, 14], html: '' })", false},
+		{"m.bindTooltip(() => clusterTooltip(c), { direction: 'top' });", false},
+		{"clusters.bindPopup((m) => popupContent(m.props), { maxWidth: 340 });", false},
+		{"L.popup({ maxWidth: 360 }).setLatLng(ll).setContent(box).openOn(map);", false},
+		{"m.bindPopup(() => el('div', { class: 'popup' }, p.place));", false},
+	} {
+		if got := leafletHTML.MatchString(tc.line); got != tc.want {
+			t.Errorf("leafletHTML.MatchString(%q) = %v, want %v", tc.line, got, tc.want)
 		}
 	}
 }
