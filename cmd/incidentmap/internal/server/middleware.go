@@ -52,12 +52,24 @@ func cors(next http.Handler) http.Handler {
 	})
 }
 
+// bearerToken returns the request's bearer token and whether it sent one.
+// The scheme is case-insensitive (RFC 9110 section 11.1: "bearer" from a
+// client library is as good as "Bearer"), and one or more spaces separate
+// it from the token (1*SP); the token itself is compared as sent.
+func bearerToken(r *http.Request) (string, bool) {
+	scheme, rest, found := strings.Cut(r.Header.Get("Authorization"), " ")
+	if !found || !strings.EqualFold(scheme, "Bearer") {
+		return "", false
+	}
+	token := strings.TrimLeft(rest, " ")
+	return token, token != ""
+}
+
 // tokenOK compares the request's bearer token with want in constant time
 // (hashing both first so the lengths leak nothing either).
 func tokenOK(r *http.Request, want string) (present, ok bool) {
-	auth := r.Header.Get("Authorization")
-	got, found := strings.CutPrefix(auth, "Bearer ")
-	if !found || got == "" {
+	got, found := bearerToken(r)
+	if !found {
 		return false, false
 	}
 	a, b := sha256.Sum256([]byte(got)), sha256.Sum256([]byte(want))
@@ -86,7 +98,7 @@ func (s *Server) checkToken(r *http.Request) error {
 		present, ok = tokenOK(r, s.Token)
 	}
 	if !ok && s.Tokens != nil {
-		if got, found := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); found && got != "" {
+		if got, found := bearerToken(r); found {
 			present = true
 			_, valid, err := s.Tokens.CheckToken(r.Context(), got)
 			if err != nil {
