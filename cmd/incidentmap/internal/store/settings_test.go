@@ -44,3 +44,23 @@ func TestSettings(t *testing.T) {
 		t.Fatalf("after deleting: ok %v, err %v", ok, err)
 	}
 }
+
+// TestSettingOrInit checks that the first value stored wins: the session
+// key of a database is made once and kept.
+func TestSettingOrInit(t *testing.T) {
+	db, err := Open(filepath.Join(t.TempDir(), "s.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ctx := context.Background()
+	for _, init := range []string{"first", "second"} {
+		got, err := db.SettingOrInit(ctx, "session_key", init)
+		if err != nil || got != "first" {
+			t.Fatalf("SettingOrInit(%q) = %q, %v; want \"first\"", init, got, err)
+		}
+	}
+	if v, ok, err := db.Setting(ctx, "session_key"); err != nil || !ok || v != "first" {
+		t.Fatalf("Setting = %q, %v, %v; want \"first\"", v, ok, err)
+	}
+}

@@ -60,26 +60,53 @@ func (db *DB) CreateToken(ctx context.Context, name string) (token string, id in
 // the comparison tells a caller how close a guess was. There are a handful
 // of tokens per server, so the scan costs nothing.
 func (db *DB) CheckToken(ctx context.Context, token string) (name string, ok bool, err error) {
+	_, name, ok, err = db.findToken(ctx, token)
+	return name, ok, err
+}
+
+// TokenID is CheckToken returning the token's id instead of its name: a
+// browser session made with the token names it by id (server/session.go),
+// so that revoking the token ends the session.
+func (db *DB) TokenID(ctx context.Context, token string) (id int64, ok bool, err error) {
+	id, _, ok, err = db.findToken(ctx, token)
+	return id, ok, err
+}
+
+// findToken looks token up as CheckToken describes.
+func (db *DB) findToken(ctx context.Context, token string) (id int64, name string, ok bool, err error) {
 	if token == "" {
-		return "", false, nil
+		return 0, "", false, nil
 	}
 	sum := sha256.Sum256([]byte(token))
-	rows, err := db.rdb.QueryContext(ctx, `SELECT name, hash FROM api_tokens WHERE revoked_at IS NULL`)
+	rows, err := db.rdb.QueryContext(ctx, `SELECT id, name, hash FROM api_tokens WHERE revoked_at IS NULL`)
 	if err != nil {
-		return "", false, FormatError(err)
+		return 0, "", false, FormatError(err)
 	}
 	defer rows.Close()
 	for rows.Next() {
+		var i int64
 		var n string
 		var h []byte
-		if err := rows.Scan(&n, &h); err != nil {
-			return "", false, err
+		if err := rows.Scan(&i, &n, &h); err != nil {
+			return 0, "", false, err
 		}
 		if subtle.ConstantTimeCompare(sum[:], h) == 1 && !ok {
-			name, ok = n, true
+			id, name, ok = i, n, true
 		}
 	}
-	return name, ok, FormatError(rows.Err())
+	return id, name, ok, FormatError(rows.Err())
+}
+
+// TokenActive reports whether stored token id exists and is not revoked.
+// Every request of a browser session asks it (one primary-key lookup), so
+// a revocation takes effect at once, as it does for the token itself.
+func (db *DB) TokenActive(ctx context.Context, id int64) (bool, error) {
+	var n int
+	err := db.rdb.QueryRowContext(ctx, `SELECT count(*) FROM api_tokens WHERE id = ? AND revoked_at IS NULL`, id).Scan(&n)
+	if err != nil {
+		return false, FormatError(err)
+	}
+	return n == 1, nil
 }
 
 // RevokeToken revokes token id; requests carrying it are refused from then

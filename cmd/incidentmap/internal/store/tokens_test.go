@@ -96,3 +96,54 @@ func mustOpenTokenDB(tb testing.TB) *DB {
 	tb.Cleanup(func() { db.Close() })
 	return db
 }
+
+// TestTokenSessions checks what browser sessions rely on: TokenID names a
+// valid token by the id CreateToken returned, and TokenActive turns false
+// when that token is revoked (and for ids that never existed).
+func TestTokenSessions(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpenTokenDB(t)
+	tok, id, err := db.CreateToken(ctx, "field team")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok2, id2, err := db.CreateToken(ctx, "desk")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		token  string
+		wantID int64
+		wantOK bool
+	}{
+		{tok, id, true},
+		{tok2, id2, true},
+		{"", 0, false},
+		{tok + "x", 0, false},
+	} {
+		if got, ok, err := db.TokenID(ctx, tc.token); err != nil || got != tc.wantID || ok != tc.wantOK {
+			t.Errorf("TokenID(%.12q…) = %d, %v, %v; want %d, %v", tc.token, got, ok, err, tc.wantID, tc.wantOK)
+		}
+	}
+	active := func(id int64) bool {
+		t.Helper()
+		ok, err := db.TokenActive(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ok
+	}
+	if !active(id) || !active(id2) || active(id2+1) || active(0) {
+		t.Fatalf("TokenActive: %d %v, %d %v, %d %v, 0 %v; want true, true, false, false",
+			id, active(id), id2, active(id2), id2+1, active(id2+1), active(0))
+	}
+	if err := db.RevokeToken(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	if active(id) || !active(id2) {
+		t.Errorf("after revoking %d: TokenActive %v, %v; want false, true", id, active(id), active(id2))
+	}
+	if _, ok, _ := db.TokenID(ctx, tok); ok {
+		t.Error("TokenID accepts a revoked token")
+	}
+}
