@@ -5,6 +5,7 @@ import (
 	"crypto/subtle"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/incidentmap/incidentmap/geo"
 )
@@ -116,16 +117,48 @@ func (s *Server) checkToken(r *http.Request) error {
 	return nil
 }
 
-// requireReadAccess makes every request need the token when Private is set
-// (the health check excepted, for load balancers).
+// requireReadAccess makes every request need credentials when Private is
+// set (the health check excepted, for load balancers, and the login and
+// logout endpoints, which are the way in and out). API clients send the
+// token; browsers send the session cookie the login page gave them, which
+// lets them read (GET, HEAD) and nothing more. A browser that has neither
+// and asks for a page gets the login page in its place; everything else
+// gets the JSON 401 it got before.
 func (s *Server) requireReadAccess(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if s.Private && r.URL.Path != "/healthz" {
+		switch p := r.URL.Path; {
+		case !s.Private, p == "/healthz", p == "/login", p == "/logout":
+			next.ServeHTTP(w, r)
+			return
+		}
+		if r.Header.Get("Authorization") != "" {
 			if err := s.checkToken(r); err != nil {
 				s.writeError(w, r, err)
 				return
 			}
+			next.ServeHTTP(w, withAuth(r, authInfo{via: "token"}))
+			return
 		}
-		next.ServeHTTP(w, r)
+		if r.Method == http.MethodGet || r.Method == http.MethodHead {
+			sess, ok, err := s.readSession(r)
+			if err != nil {
+				s.writeError(w, r, err)
+				return
+			}
+			if ok {
+				next.ServeHTTP(w, withAuth(r, authInfo{via: "session", expires: sess.expires}))
+				return
+			}
+			if wantsPage(r) {
+				msg := ""
+				if _, err := r.Cookie(SessionCookie); err == nil {
+					msg = "Your session has ended. Log in again."
+					s.setSessionCookie(w, r, "", time.Time{})
+				}
+				s.serveLogin(w, r, http.StatusUnauthorized, localPath(r.URL.RequestURI()), msg)
+				return
+			}
+		}
+		s.writeError(w, r, s.checkToken(r))
 	})
 }

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -67,6 +68,21 @@ type Server struct {
 	// DefaultMaxExpensive.
 	MaxExpensive int
 
+	// SessionKey signs the session cookies that Private's login page
+	// gives browsers (session.go): 32 random bytes or more, kept with the
+	// data so that sessions outlive a restart. Empty means a random key
+	// per Server, whose sessions end with the process.
+	SessionKey []byte
+	// SessionLifetime is how long a browser session lasts; 0 means
+	// DefaultSessionLifetime.
+	SessionLifetime time.Duration
+	// BehindHTTPS marks session cookies Secure even on requests that came
+	// over plain HTTP: set it when a TLS-terminating proxy sits in front
+	// and does not send X-Forwarded-Proto.
+	BehindHTTPS bool
+	// Now, when set, is the clock sessions expire by (tests).
+	Now func() time.Time
+
 	lateBase   atomic.Pointer[tiles.BaseMap] // LoadBaseMapInBackground's
 	baseDone   chan struct{}                 // closed when lateBase is loaded
 	httpServer *http.Server
@@ -74,6 +90,8 @@ type Server struct {
 	cache      responseCache // encoded /api/incidents pages by data version (cache.go)
 	features   featureCache  // encoded incidents by id and data version (featurecache.go)
 	pyramids   PyramidCache  // used when Pyramids is nil
+	keyOnce    sync.Once     // makes randomKey when SessionKey is empty
+	randomKey  []byte
 }
 
 // LoadBaseMapInBackground loads the offline base map with load while the
@@ -128,6 +146,7 @@ func (s *Server) Handler() http.Handler {
 		r.With(s.requireToken).Post("/incidents/{id}/review", s.handle(s.handleReview))
 		r.Get("/review", s.handle(s.handleReviewQueue))
 		r.Get("/gazetteer/search", s.handle(s.handleGazetteerSearch))
+		r.Get("/session", s.handle(s.handleSession))
 		r.NotFound(s.handle(func(w http.ResponseWriter, r *http.Request) error {
 			return geo.Errorf(geo.ENOTFOUND, "no such API endpoint: %s", r.URL.Path)
 		}))
@@ -136,6 +155,7 @@ func (s *Server) Handler() http.Handler {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
 	r.With(cors).Get("/oembed", s.handle(s.handleOEmbed))
+	s.registerLoginRoutes(r)
 	s.registerOGCRoutes(r)
 	s.registerTileRoutes(r)
 	s.registerStaticRoutes(r)
