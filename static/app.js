@@ -873,6 +873,12 @@ function updateLegend() {
 // debugging from the console; nothing in the page depends on it.
 window.incidentmap = { map, clusters, markersById, serverLayer };
 
+// A private server's browser session (from its login page) can be ended
+// here; the cookie is HttpOnly, so the server says whether there is one.
+if (!embed) {
+  fetchJSON('/api/session').then((r) => { if (r.ok && r.data.via === 'session') $('logout').hidden = false; }).catch(() => {});
+}
+
 syncControls();
 wire();
 if (!embed) initReview({ map, refresh });

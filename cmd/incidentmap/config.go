@@ -15,7 +15,8 @@ type Config struct {
 	Samples      bool   // ingest the bundled sample reports into an empty database
 	Outlets      string // outlet alias file
 	Token        string // bearer token for writes (INCIDENTMAP_TOKEN)
-	Private      bool   // reads need the token too
+	Private      bool   // reads need the token too (or a browser session from the login page)
+	BehindHTTPS  bool   // --behind-https: a TLS proxy is in front; session cookies are Secure
 	MaxBodyBytes int64
 	RowCacheMB   int    // --row-cache-mb: memory for incidents read for pages (store/rowcache.go); 0 turns it off
 	StaticDir    string // serve the map from this directory instead of the embedded copy (development)
@@ -53,6 +54,13 @@ func (c *Config) applyEnv() error {
 			return fmt.Errorf("INCIDENTMAP_PRIVATE=%q: want true or false", v)
 		}
 		c.Private = b
+	}
+	if v := os.Getenv("INCIDENTMAP_BEHIND_HTTPS"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return fmt.Errorf("INCIDENTMAP_BEHIND_HTTPS=%q: want true or false", v)
+		}
+		c.BehindHTTPS = b
 	}
 	return nil
 }

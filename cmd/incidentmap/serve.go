@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"io/fs"
@@ -27,12 +29,14 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	}
 	fs := newFlagSet("serve", "--db PATH --addr HOST:PORT",
 		"Serve the map at / and the API at /api. A new database gets the default gazetteer.\n"+
-			"Environment: INCIDENTMAP_TOKEN (bearer token for writes), INCIDENTMAP_DB, INCIDENTMAP_ADDR, INCIDENTMAP_PRIVATE.", stderr)
+			"Environment: INCIDENTMAP_TOKEN (bearer token for writes), INCIDENTMAP_DB, INCIDENTMAP_ADDR, INCIDENTMAP_PRIVATE,\n"+
+			"INCIDENTMAP_BEHIND_HTTPS.", stderr)
 	fs.StringVar(&cfg.DB, "db", cfg.DB, "SQLite database `path` (created if missing)")
 	fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "listen address `host:port`")
 	fs.StringVar(&cfg.Assets, "assets", cfg.Assets, "`dir` holding the npm datasets (default gazetteer)")
 	fs.BoolVar(&cfg.Samples, "samples", cfg.Samples, "ingest the bundled sample reports if the database has none")
-	fs.BoolVar(&cfg.Private, "private", cfg.Private, "require the token for reads too")
+	fs.BoolVar(&cfg.Private, "private", cfg.Private, "require the token for reads too; browsers log in at a login page and get a read-only session cookie")
+	fs.BoolVar(&cfg.BehindHTTPS, "behind-https", cfg.BehindHTTPS, "browsers reach the server through an HTTPS proxy: mark session cookies Secure")
 	fs.Int64Var(&cfg.MaxBodyBytes, "max-body", cfg.MaxBodyBytes, "largest accepted request body in `bytes`")
 	fs.StringVar(&cfg.Outlets, "outlet-aliases", cfg.Outlets, "`file` mapping outlet aliases to one name (lines 'RT = rt.com, Russia Today')")
 	fs.StringVar(&cfg.StaticDir, "static-dir", cfg.StaticDir, "serve the map from this `dir` instead of the embedded files (development)")
@@ -107,12 +111,20 @@ func startServerHolding(ctx context.Context, cfg Config, logw io.Writer, hold <-
 	if cfg.StaticDir != "" {
 		staticFS = os.DirFS(cfg.StaticDir)
 	}
+	var sessionKey []byte
+	if cfg.Private {
+		if sessionKey, err = loadSessionKey(ctx, a.DB); err != nil {
+			a.Close()
+			return nil, nil, err
+		}
+	}
 	a.DB.SetRowCacheBytes(int64(cfg.RowCacheMB) << 20)
 	srv := &server.Server{
 		Incidents: a.DB, Reports: a.DB, Ingester: waitIngester{a.geo}, Versions: a.DB, Changes: a.DB, Histogram: a.DB,
 		Review: waitReviewer{ReviewService: a.DB, load: a.geo}, Gazetteer: waitSearch{a.geo},
 		Static: staticFS, Logger: log, Token: cfg.Token, Private: cfg.Private, MaxBodyBytes: cfg.MaxBodyBytes,
-		Tokens: a.DB, // tokens from `incidentmap token create`, checked by hash
+		Tokens:     a.DB, // tokens from `incidentmap token create`, checked by hash
+		SessionKey: sessionKey, BehindHTTPS: cfg.BehindHTTPS,
 	}
 	if err := setupTiles(srv, cfg, a, log); err != nil {
 		a.Close()
@@ -135,6 +147,30 @@ func startServerHolding(ctx context.Context, cfg Config, logw io.Writer, hold <-
 		}()
 	}
 	return srv, a, nil
+}
+
+// sessionKeySetting names the setting holding the key that signs browser
+// sessions (server/session.go), hex-encoded.
+const sessionKeySetting = "session_key"
+
+// loadSessionKey returns the database's session key, making it on first
+// use. It is kept in the database so sessions outlive a restart and
+// belong to this database; a copy of the database (a backup) holds it
+// too, like the token hashes. A session ends when its token is revoked
+// (or, for the env token, changed), so the key never needs rotating to
+// lock a browser out.
+func loadSessionKey(ctx context.Context, db *store.DB) ([]byte, error) {
+	fresh := make([]byte, 32)
+	_, _ = rand.Read(fresh) // crypto/rand.Read never fails (Go 1.24+)
+	v, err := db.SettingOrInit(ctx, sessionKeySetting, hex.EncodeToString(fresh))
+	if err != nil {
+		return nil, fmt.Errorf("session key: %w", err)
+	}
+	key, err := hex.DecodeString(v)
+	if err != nil || len(key) < 32 {
+		return nil, fmt.Errorf("session key: the %q setting is not 32 hex-encoded bytes", sessionKeySetting)
+	}
+	return key, nil
 }
 
 // waitIngester ingests through the pipeline once the gazetteer is loaded.
