@@ -13,7 +13,7 @@ export CGO_ENABLED := 1
 TEST_DEBS := chromium gdal-bin
 BENCH_DEBS := wrk
 
-.PHONY: all build run test bench bench-map deps npm assets debs-test debs-bench fmt-check vet clean
+.PHONY: all build run test bench bench-map deps npm assets debs-test debs-bench fmt-check vet staticcheck clean
 
 all: build
 
@@ -58,11 +58,16 @@ fmt-check:
 vet:
 	$(GO) vet ./...
 
+# staticcheck, pinned, through the Go module proxy like every other tool.
+STATICCHECK_VERSION := v0.8.2
+staticcheck:
+	$(GO) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) ./...
+
 # Every test, with the race detector; the fuzz targets run on their seeds
 # (real articles of ../shared/eval among them) and corpora in testdata/fuzz
 # as ordinary tests, then each fuzzes for TEST_FUZZTIME.
 TEST_FUZZTIME ?= 10s
-test: build debs-test fmt-check vet
+test: build debs-test fmt-check vet staticcheck
 	CI=$${CI:-} $(GO) test -race -timeout 20m ./...
 	CI=$${CI:-} $(MAKE) --no-print-directory fuzz FUZZTIME=$(TEST_FUZZTIME)
 
