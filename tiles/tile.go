@@ -23,8 +23,8 @@ const TileSize = 256
 
 // ParseTile parses tile coordinates as they appear in a URL path and checks
 // that they are in range. Error messages are meant to be shown to the client
-// as they are, e.g. `z 23 out of range 0..22`, `x 5 out of range 0..3 at z 2`
-// or `y "abc" is not an integer`.
+// as they are, e.g. `z 23 out of range 0..22`, `x 5 out of range 0..3 at z 2`,
+// `y "abc" is not an integer` or `x "007" is not a canonical integer (want "7")`.
 func ParseTile(z, x, y string) (maptile.Tile, error) {
 	zi, err := parseCoord("z", z)
 	if err != nil {
@@ -51,6 +51,9 @@ func ParseTile(z, x, y string) (maptile.Tile, error) {
 	return maptile.New(uint32(xi), uint32(yi), maptile.Zoom(zi)), nil
 }
 
+// parseCoord parses one coordinate, which must be written the one way
+// the number prints: "-0", "00" or "007" name tile 0 or 7 under another
+// URL, which would split caches and ETags and let a client bypass them.
 func parseCoord(name, s string) (int64, error) {
 	// ParseInt alone would accept "+3"; tile URLs are plain digits.
 	if s == "" || s[0] == '+' {
@@ -62,6 +65,9 @@ func parseCoord(name, s string) (int64, error) {
 			return 0, fmt.Errorf("%s %s out of range", name, s)
 		}
 		return 0, fmt.Errorf("%s %q is not an integer", name, s)
+	}
+	if c := strconv.FormatInt(v, 10); c != s {
+		return 0, fmt.Errorf("%s %q is not a canonical integer (want %q)", name, s, c)
 	}
 	return v, nil
 }

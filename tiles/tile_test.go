@@ -29,6 +29,12 @@ func TestParseTile(t *testing.T) {
 		{name: "y not a number", z: "2", x: "1", y: "abc", wantErr: `y "abc" is not an integer`},
 		{name: "y with extension left on", z: "2", x: "1", y: "1.mvt", wantErr: `y "1.mvt" is not an integer`},
 		{name: "x float", z: "3", x: "1.5", y: "1", wantErr: `x "1.5" is not an integer`},
+		// Issue 20: one tile must have one URL, or caches and ETags split.
+		{name: "negative zero z issue-20", z: "-0", x: "0", y: "0", wantErr: `z "-0" is not a canonical integer (want "0")`},
+		{name: "double zero x issue-20", z: "1", x: "00", y: "0", wantErr: `x "00" is not a canonical integer (want "0")`},
+		{name: "leading zero y issue-20", z: "3", x: "1", y: "07", wantErr: `y "07" is not a canonical integer (want "7")`},
+		{name: "negative zero y issue-20", z: "3", x: "1", y: "-0", wantErr: `y "-0" is not a canonical integer (want "0")`},
+		{name: "leading zero negative", z: "-01", x: "0", y: "0", wantErr: `z "-01" is not a canonical integer (want "-1")`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
