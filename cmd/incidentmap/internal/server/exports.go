@@ -25,6 +25,9 @@ func (s *Server) handleExport(w http.ResponseWriter, r *http.Request) error {
 	}
 	w.Header().Set("Content-Type", format.ContentType)
 	w.Header().Set("Content-Disposition", `attachment; filename="`+export.Filename(format)+`"`)
+	if r.Method == http.MethodHead {
+		return nil // the headers are the answer; streaming every match would be thrown away
+	}
 	n, err := export.Write(r.Context(), w, format, s.Incidents, f)
 	if err != nil {
 		// Headers are gone; all we can do is log and cut the stream.

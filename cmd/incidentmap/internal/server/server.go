@@ -126,6 +126,7 @@ func (s *Server) baseMap(ctx context.Context) *tiles.BaseMap {
 func (s *Server) Handler() http.Handler {
 	r := chi.NewRouter()
 	r.Use(middleware.Recoverer)
+	r.Use(headAsGet)
 	r.Use(s.securityHeaders)
 	r.Use(s.requireReadAccess)
 	r.Use(s.limitExpensive())
@@ -160,6 +161,23 @@ func (s *Server) Handler() http.Handler {
 	s.registerTileRoutes(r)
 	s.registerStaticRoutes(r)
 	return r
+}
+
+// headAsGet routes HEAD requests as GET: CORS advertises HEAD, and
+// monitors and link checkers send it, so it must work wherever GET does.
+// The GET handler runs and net/http drops the body. chi's
+// middleware.GetHead does not do for mount points such as /ogc: its
+// look-ahead matches the mount for any method and leaves the subrouter to
+// answer 405. No route here handles HEAD itself.
+func headAsGet(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodHead {
+			if rctx := chi.RouteContext(r.Context()); rctx != nil {
+				rctx.RouteMethod = http.MethodGet
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // Open starts serving on addr ("host:port"; port 0 picks a free one).
