@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -67,9 +68,27 @@ func (l *geoLoad) wait(ctx context.Context) (*geoParts, error) {
 		}
 	}
 	if l.err != nil {
-		return nil, fmt.Errorf("gazetteer not loaded: %w", l.err)
+		return nil, l.loadError()
 	}
 	return l.parts, nil
+}
+
+// loadError is the error of a failed load as requests see it: a server
+// failure (EINTERNAL, 5xx), whatever the cause's own code (a corrupt
+// default gazetteer is EINVALID, which would tell a client that its
+// report was at fault), with the cause's message, and wrapping the cause.
+// Errors that are not domain errors are told as they are: an operator
+// needs "database disk image is malformed", and it holds no secret.
+func (l *geoLoad) loadError() error {
+	if errors.Is(l.err, context.Canceled) {
+		return fmt.Errorf("gazetteer not loaded: %w", l.err) // the server is stopping
+	}
+	msg := l.err.Error()
+	var e *geo.Error
+	if errors.As(l.err, &e) {
+		msg = e.Message
+	}
+	return fmt.Errorf("%w: %w", geo.Errorf(geo.EINTERNAL, "gazetteer not loaded: every ingest fails: %s", msg), l.err)
 }
 
 // loaded reports whether the load has ended (with or without an error).
@@ -80,6 +99,23 @@ func (l *geoLoad) loaded() bool {
 	default:
 		return false
 	}
+}
+
+// health reports whether ingest can work, for /healthz: nil while the
+// load runs (requests wait for it, as they should) and once it has loaded
+// places; an error saying why not if the load failed (a corrupt
+// gazetteer: every ingest fails) or left no places (ingest finds none).
+func (l *geoLoad) health(context.Context) error {
+	if !l.loaded() {
+		return nil
+	}
+	if l.err != nil {
+		return l.loadError()
+	}
+	if l.parts == nil || l.parts.Gazetteer == nil || l.parts.Gazetteer.Len() == 0 {
+		return geo.Errorf(geo.EINTERNAL, "the gazetteer holds no places: ingest finds none")
+	}
+	return nil
 }
 
 // openDB opens (creating if needed) the database at dbPath.

@@ -125,6 +125,7 @@ func startServerHolding(ctx context.Context, cfg Config, logw io.Writer, hold <-
 		Static: staticFS, Logger: log, Token: cfg.Token, Private: cfg.Private, MaxBodyBytes: cfg.MaxBodyBytes,
 		Tokens:     a.DB, // tokens from `incidentmap token create`, checked by hash
 		SessionKey: sessionKey, BehindHTTPS: cfg.BehindHTTPS,
+		Health: a.geo.health,
 	}
 	if err := setupTiles(srv, cfg, a, log); err != nil {
 		a.Close()

@@ -67,6 +67,11 @@ type Server struct {
 	// MaxExpensive caps concurrent expensive requests (limits.go); 0 means
 	// DefaultMaxExpensive.
 	MaxExpensive int
+	// Health, when set, tells /healthz whether the server can do its work
+	// beyond answering (the gazetteer that every ingest needs is loaded
+	// and usable); an error makes /healthz a 503 with the error's message
+	// (geo.ErrorMessage) as the reason. It must be quick: monitors poll.
+	Health func(ctx context.Context) error
 
 	// SessionKey signs the session cookies that Private's login page
 	// gives browsers (session.go): 32 random bytes or more, kept with the
@@ -152,15 +157,28 @@ func (s *Server) Handler() http.Handler {
 			return geo.Errorf(geo.ENOTFOUND, "no such API endpoint: %s", r.URL.Path)
 		}))
 	})
-	r.Get("/healthz", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
-	})
+	r.Get("/healthz", s.handleHealthz)
 	r.With(cors).Get("/oembed", s.handle(s.handleOEmbed))
 	s.registerLoginRoutes(r)
 	s.registerOGCRoutes(r)
 	s.registerTileRoutes(r)
 	s.registerStaticRoutes(r)
 	return r
+}
+
+// handleHealthz serves GET /healthz: 200 {"status": "ok"}, or 503 with a
+// reason when Health reports that the server cannot do its work, so that
+// a load balancer or monitor does not keep sending reports to a server
+// whose every ingest fails.
+func (s *Server) handleHealthz(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Cache-Control", "no-store")
+	if s.Health != nil {
+		if err := s.Health(r.Context()); err != nil {
+			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "reason": geo.ErrorMessage(err)})
+			return
+		}
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 }
 
 // headAsGet routes HEAD requests as GET: CORS advertises HEAD, and
