@@ -2,6 +2,7 @@ package geo
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"strings"
@@ -34,12 +35,21 @@ func ReadDefaultPlaces(fsys fs.FS, fn func(*Place) error) error {
 	}
 	defer f.Close()
 	var cities []*Place
+	var fnErr error
 	err = ReadGeoNames(f, func(p *Place) error {
 		cities = append(cities, p)
-		return fn(p)
+		fnErr = fn(p)
+		return fnErr
 	})
-	if err != nil {
+	switch {
+	case fnErr != nil:
+		// The caller's own failure (a full disk under the store) is not
+		// the file's: calling it "invalid" sent users to a good file.
+		return fnErr
+	case ErrorCode(err) == EINVALID:
 		return Errorf(EINVALID, "%s: %s", DefaultCitiesPath, ErrorMessage(err))
+	case err != nil:
+		return fmt.Errorf("%s: %w", DefaultCitiesPath, err) // reading it failed
 	}
 
 	cf, err := fsys.Open(DefaultCountriesPath)

@@ -77,6 +77,11 @@ func eachLine(r io.Reader, skipComments bool, fn func(n int, f []string) error) 
 			line = rest
 		}
 		if err := fn(n, fields); err != nil {
+			if rerr := sc.Err(); rerr != nil {
+				// A failed read hands over the line it cut short: the
+				// read error is the cause, not a malformed line.
+				return rerr
+			}
 			return err
 		}
 	}

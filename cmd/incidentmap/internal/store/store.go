@@ -237,8 +237,10 @@ func (db *DB) beginRead(ctx context.Context) (*sql.Tx, error) {
 }
 
 // FormatError maps SQLite errors to domain errors: constraint violations
-// become ECONFLICT, a busy database after the timeout EINTERNAL with a
-// clear message; domain errors and nil pass through unchanged.
+// become ECONFLICT; a full disk and a disk I/O error EINTERNAL with a
+// message saying so (wrapping the SQLite error); a busy database after
+// the timeout an error saying so; domain errors and nil pass through
+// unchanged.
 func FormatError(err error) error {
 	if err == nil {
 		return nil
@@ -262,6 +264,13 @@ func FormatError(err error) error {
 			}
 		case sqlite3.ErrBusy, sqlite3.ErrLocked:
 			return fmt.Errorf("database busy: %w", err)
+		case sqlite3.ErrFull:
+			// Said plainly, so that a full disk is not taken for bad input
+			// (issue 20: "cities500.txt: invalid"); a server failure, with
+			// the SQLite error kept for the logs.
+			return fmt.Errorf("%w: %w", geo.Errorf(geo.EINTERNAL, "disk full: the database could not grow; free space on its disk, then retry"), err)
+		case sqlite3.ErrIoErr:
+			return fmt.Errorf("%w: %w", geo.Errorf(geo.EINTERNAL, "disk I/O error: the database file could not be read or written"), err)
 		}
 	}
 	return err
