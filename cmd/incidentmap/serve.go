@@ -127,7 +127,7 @@ func startServerHolding(ctx context.Context, cfg Config, logw io.Writer, hold <-
 		SessionKey: sessionKey, BehindHTTPS: cfg.BehindHTTPS,
 		Health: a.geo.health,
 	}
-	if err := setupTiles(srv, cfg, a, log); err != nil {
+	if err := setupTiles(ctx, srv, cfg, a, log); err != nil {
 		a.Close()
 		return nil, nil, err
 	}

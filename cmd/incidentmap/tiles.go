@@ -34,8 +34,9 @@ func loadBaseMap(dir string) (*tiles.BaseMap, error) {
 // offline base map (a warning, not an error, when world-atlas is missing:
 // the map still works online) and the --basemap MBTiles file (an error
 // when given but unreadable: the user asked for it). The MBTiles file
-// stays open for the life of the process; it is read-only.
-func setupTiles(srv *server.Server, cfg Config, a *app, log *slog.Logger) error {
+// stays open for the life of the process; it is read-only. Opening it
+// gives up when ctx ends, so a signal stops a start-up stuck on it.
+func setupTiles(ctx context.Context, srv *server.Server, cfg Config, a *app, log *slog.Logger) error {
 	srv.Points = a.DB
 	srv.Pyramids = &server.PyramidCache{Log: log}
 	// Load the tiles' in-memory copy of the incidents now rather than at
@@ -74,7 +75,7 @@ func setupTiles(srv *server.Server, cfg Config, a *app, log *slog.Logger) error 
 		return bm
 	})
 	if cfg.BaseMap != "" {
-		r, err := mbtiles.Open(cfg.BaseMap)
+		r, err := mbtiles.OpenContext(ctx, cfg.BaseMap)
 		if err != nil {
 			return fmt.Errorf("--basemap: %w", err)
 		}

@@ -12,6 +12,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
 	"os"
 
@@ -31,12 +32,71 @@ type Reader struct {
 }
 
 // Open opens path read-only and reads its metadata table. It fails if the
-// file is missing, is not SQLite, has no tiles table, or has a format
-// other than png, jpg, webp or pbf.
+// file is missing or not a regular file, is not SQLite, has no tiles
+// table, or has a format other than png, jpg, webp or pbf.
 func Open(path string) (*Reader, error) {
-	if _, err := os.Stat(path); err != nil {
+	return OpenContext(context.Background(), path)
+}
+
+// OpenContext is Open that gives up when ctx ends. A named pipe, a device
+// or a directory is refused before anything opens it: SQLite opening a
+// pipe blocks until a writer comes, which hung the server's start-up for
+// good and, since the start-up did not watch its context, made it deaf to
+// SIGTERM. Should an open block all the same (the path swapped for a pipe
+// after the check, a hung network mount), ctx still ends the wait; the
+// blocked open is left behind and its Reader closed should it return.
+func OpenContext(ctx context.Context, path string) (*Reader, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
 		return nil, fmt.Errorf("mbtiles: %w", err)
 	}
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("mbtiles %s: is %s, not a regular file", path, fileKind(fi.Mode()))
+	}
+	return open(ctx, path)
+}
+
+// fileKind names what a path that is not a regular file is.
+func fileKind(m fs.FileMode) string {
+	switch {
+	case m&fs.ModeNamedPipe != 0:
+		return "a named pipe (FIFO)"
+	case m.IsDir():
+		return "a directory"
+	case m&fs.ModeDevice != 0:
+		return "a device"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	}
+	return "not a plain file (" + m.Type().String() + ")"
+}
+
+// open opens path and reads its metadata, or gives up when ctx ends.
+func open(ctx context.Context, path string) (*Reader, error) {
+	type result struct {
+		r   *Reader
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		r, err := openNow(ctx, path)
+		done <- result{r, err}
+	}()
+	select {
+	case res := <-done:
+		return res.r, res.err
+	case <-ctx.Done():
+		go func() {
+			if res := <-done; res.r != nil {
+				res.r.Close()
+			}
+		}()
+		return nil, fmt.Errorf("mbtiles %s: %w", path, ctx.Err())
+	}
+}
+
+// openNow opens path and reads its metadata; it may block in the open.
+func openNow(ctx context.Context, path string) (*Reader, error) {
 	// mode=ro: the file is the user's; we never write to it, and a file
 	// on a read-only medium (a USB stick) opens all the same.
 	q := url.Values{}
@@ -48,7 +108,7 @@ func Open(path string) (*Reader, error) {
 	}
 	db.SetMaxOpenConns(4)
 	r := &Reader{db: db, meta: map[string]string{}}
-	if err := r.load(context.Background()); err != nil {
+	if err := r.load(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("mbtiles %s: %w", path, err)
 	}
