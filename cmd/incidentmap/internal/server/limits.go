@@ -1,9 +1,12 @@
 package server
 
 import (
+	"net"
 	"net/http"
+	"net/netip"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -15,6 +18,36 @@ import (
 // map loading its tiles never queues; several heavy clients do.
 const DefaultMaxExpensive = 8
 
+// DefaultMaxExports is how many exports may stream at once when
+// Server.MaxExports is zero, and DefaultMaxExportsPerClient how many of
+// them one client address may hold. Exports have a budget of their own:
+// an export lasts as long as its client takes to read it, and when exports
+// shared the expensive requests' slots, eight clients that opened an
+// export and stopped reading held every slot and the map's tiles got 429
+// (issue 20). Two per client lets an analyst fetch a CSV and a GeoJSON at
+// once; four in all keeps the database's eight readers mostly for the map.
+const (
+	DefaultMaxExports          = 4
+	DefaultMaxExportsPerClient = 2
+)
+
+// DefaultStallTimeout is how long a write of a response may make no
+// progress before the response is dropped, when Server.StallTimeout is
+// zero. A client that stops reading would otherwise hold the connection,
+// and an export its slot, until the 5-minute write timeout; a reader on a
+// poor network still moves a 32 KiB chunk (stallChunk) in far less.
+const DefaultStallTimeout = 10 * time.Second
+
+// stallChunk is the most a single write may carry under one stall
+// deadline: a slow but steady client renews the deadline with every chunk
+// it takes, so only a client that stops reading is dropped.
+const stallChunk = 32 << 10
+
+// maxResponseTime bounds a whole response, as http.Server's WriteTimeout
+// did before the per-chunk deadlines replaced it for the requests they
+// cover; keep it equal to the WriteTimeout that Open sets.
+const maxResponseTime = 5 * time.Minute
+
 // expensiveWait is how long an expensive request waits for a free slot
 // before it is refused. The queue absorbs bursts (several maps loading
 // tiles at once, each tile quick); it ends so that an overloaded server
@@ -25,14 +58,15 @@ const expensiveWait = 5 * time.Second
 const retryAfter = 1
 
 // expensive reports whether r is one of the requests whose cost grows with
-// the data (streams every match, renders an image, encodes a tile, or asks
-// for more than a default page of features). Cheap reads — a default page
-// of /api/incidents, a report, the version — are never limited, so the map
-// keeps working while exports run.
+// the data (renders an image, encodes a tile, clusters a view, or asks for
+// more than a default page of features). Cheap reads — a default page of
+// /api/incidents, a report, the version — are never limited, so the map
+// keeps working while heavy requests run. Exports are limited apart (see
+// isExport).
 func expensive(r *http.Request) bool {
 	p := r.URL.Path
 	switch {
-	case p == "/api/export", p == "/map.png", p == "/api/clusters", strings.HasPrefix(p, "/tiles/"):
+	case p == "/map.png", p == "/api/clusters", strings.HasPrefix(p, "/tiles/"):
 		return true
 	case p == "/api/incidents", strings.HasPrefix(p, "/ogc/collections/") && strings.HasSuffix(p, "/items"):
 		// The limit itself is capped at MaxLimit by parseFilter; above a
@@ -43,54 +77,240 @@ func expensive(r *http.Request) bool {
 	return false
 }
 
-// limitExpensive returns a middleware that lets at most s.MaxExpensive
-// expensive requests run at once. A request that finds no free slot within
-// expensiveWait gets 429 Too Many Requests with Retry-After and a JSON
-// message, rather than queueing without bound. Each Handler gets its own
-// slots, so two servers in one process do not share a budget.
-func (s *Server) limitExpensive() func(http.Handler) http.Handler {
-	n := s.MaxExpensive
+// isExport reports whether r streams every match (GET /api/export).
+func isExport(r *http.Request) bool { return r.URL.Path == "/api/export" }
+
+// limits are the budgets of limitRequests. Each Handler gets its own, so
+// two servers in one process do not share them.
+type limits struct {
+	expensive chan struct{} // a slot per expensive request running
+	exports   chan struct{} // a slot per export streaming
+	perClient int           // exports one client address may hold
+	wait      time.Duration // how long a request queues for a slot
+	stall     time.Duration // see DefaultStallTimeout
+
+	mu      sync.Mutex
+	clients map[string]int // exports held, by client address
+}
+
+func (s *Server) newLimits(wait time.Duration) *limits {
+	n, e, pc, stall := s.MaxExpensive, s.MaxExports, s.MaxExportsPerClient, s.StallTimeout
 	if n <= 0 {
 		n = DefaultMaxExpensive
 	}
-	return s.limitExpensiveWith(n, expensiveWait)
+	if e <= 0 {
+		e = DefaultMaxExports
+	}
+	if pc <= 0 {
+		pc = DefaultMaxExportsPerClient
+	}
+	if stall <= 0 {
+		stall = DefaultStallTimeout
+	}
+	return &limits{expensive: make(chan struct{}, n), exports: make(chan struct{}, e), perClient: pc,
+		wait: wait, stall: stall, clients: map[string]int{}}
 }
 
-// limitExpensiveWith is limitExpensive with n slots and the given wait.
-func (s *Server) limitExpensiveWith(n int, wait time.Duration) func(http.Handler) http.Handler {
-	slots := make(chan struct{}, n)
+// limitExpensive returns the middleware that enforces the server's
+// budgets: at most s.MaxExpensive expensive requests at once, and at most
+// s.MaxExports exports, s.MaxExportsPerClient from one client address. A
+// request that finds no free slot within expensiveWait gets 429 Too Many
+// Requests with Retry-After and a JSON message, rather than queueing
+// without bound; a client over its own export limit gets it at once.
+// Both kinds of response are written under stall deadlines
+// (stallWriter), and an expensive request gives its slot back when it
+// starts writing its answer, so a client that stops reading holds neither
+// a slot beyond its computation nor a connection beyond StallTimeout.
+func (s *Server) limitExpensive() func(http.Handler) http.Handler {
+	return s.limitExpensiveWith(s.newLimits(expensiveWait))
+}
+
+// limitExpensiveWith is limitExpensive with the given budgets.
+func (s *Server) limitExpensiveWith(l *limits) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if !expensive(r) {
-				next.ServeHTTP(w, r)
-				return
-			}
-			select {
-			case slots <- struct{}{}:
+			switch {
+			case isExport(r):
+				s.serveExport(l, next, w, r)
+			case expensive(r):
+				s.serveExpensive(l, next, w, r)
 			default:
-				t := time.NewTimer(wait)
-				select {
-				case slots <- struct{}{}:
-					t.Stop()
-				case <-t.C:
-					s.tooManyRequests(w, n)
-					return
-				case <-r.Context().Done():
-					t.Stop()
-					return // the client left; nothing to answer
-				}
+				next.ServeHTTP(w, r)
 			}
-			defer func() { <-slots }()
-			next.ServeHTTP(w, r)
 		})
 	}
 }
 
-func (s *Server) tooManyRequests(w http.ResponseWriter, n int) {
+// serveExpensive runs an expensive request in one of the expensive slots,
+// released at the first write of its body or at its end.
+func (s *Server) serveExpensive(l *limits, next http.Handler, w http.ResponseWriter, r *http.Request) {
+	if !acquire(l.expensive, l.wait, r) {
+		if r.Context().Err() == nil {
+			s.tooManyRequests(w, "too many expensive requests (images, tiles, clusters, large pages) in progress: at most "+
+				strconv.Itoa(cap(l.expensive))+" run at once")
+		}
+		return
+	}
+	var once sync.Once
+	release := func() { once.Do(func() { <-l.expensive }) }
+	defer release()
+	sw := newStallWriter(w, l.stall)
+	sw.onWrite = release
+	defer sw.finish()
+	next.ServeHTTP(sw, r)
+}
+
+// serveExport runs an export in one of the export slots, for as long as
+// it streams.
+func (s *Server) serveExport(l *limits, next http.Handler, w http.ResponseWriter, r *http.Request) {
+	client := clientKey(r)
+	if !l.takeClient(client) {
+		s.tooManyRequests(w, "too many exports from your address: at most "+strconv.Itoa(l.perClient)+" at once")
+		return
+	}
+	defer l.dropClient(client)
+	if !acquire(l.exports, l.wait, r) {
+		if r.Context().Err() == nil {
+			s.tooManyRequests(w, "too many exports in progress: at most "+strconv.Itoa(cap(l.exports))+" run at once")
+		}
+		return
+	}
+	defer func() { <-l.exports }()
+	sw := newStallWriter(w, l.stall)
+	defer sw.finish()
+	next.ServeHTTP(sw, r)
+}
+
+// acquire takes a slot of slots, waiting up to wait; false if none came
+// free in time or the client left.
+func acquire(slots chan struct{}, wait time.Duration, r *http.Request) bool {
+	select {
+	case slots <- struct{}{}:
+		return true
+	default:
+	}
+	t := time.NewTimer(wait)
+	defer t.Stop()
+	select {
+	case slots <- struct{}{}:
+		return true
+	case <-t.C:
+		return false
+	case <-r.Context().Done():
+		return false // the client left; nothing to answer
+	}
+}
+
+func (l *limits) takeClient(key string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.clients[key] >= l.perClient {
+		return false
+	}
+	l.clients[key]++
+	return true
+}
+
+func (l *limits) dropClient(key string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.clients[key]--; l.clients[key] <= 0 {
+		delete(l.clients, key)
+	}
+}
+
+// clientKey is the address a per-client limit counts by: the remote IP,
+// or its /64 for IPv6, which one subscriber usually holds whole. Behind a
+// reverse proxy every client has the proxy's address (X-Forwarded-For is
+// not trusted: any client can send it).
+func clientKey(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	ip, err := netip.ParseAddr(host)
+	if err != nil {
+		return host
+	}
+	ip = ip.Unmap()
+	if ip.Is6() {
+		p, _ := ip.Prefix(64)
+		return p.String()
+	}
+	return ip.String()
+}
+
+func (s *Server) tooManyRequests(w http.ResponseWriter, msg string) {
 	w.Header().Set("Retry-After", strconv.Itoa(retryAfter))
 	w.Header().Set("Cache-Control", "no-store")
 	writeJSON(w, http.StatusTooManyRequests, map[string]string{
-		"error": "too many expensive requests (exports, images, tiles, large pages) in progress: at most " +
-			strconv.Itoa(n) + " run at once; retry after " + strconv.Itoa(retryAfter) + " s",
+		"error": msg + "; retry after " + strconv.Itoa(retryAfter) + " s",
 	})
+}
+
+// stallWriter writes a response in chunks of at most stallChunk bytes,
+// each under a write deadline StallTimeout ahead, so a client that stops
+// reading is dropped once a write has made no progress for that long,
+// while one that reads slowly renews the deadline with every chunk. No
+// deadline runs past maxResponseTime from the start. onWrite, when set,
+// is called before the first write of the body.
+type stallWriter struct {
+	http.ResponseWriter
+	rc      *http.ResponseController
+	stall   time.Duration
+	end     time.Time // maxResponseTime after the start
+	onWrite func()
+	wrote   bool
+}
+
+func newStallWriter(w http.ResponseWriter, stall time.Duration) *stallWriter {
+	return &stallWriter{ResponseWriter: w, rc: http.NewResponseController(w), stall: stall,
+		end: time.Now().Add(maxResponseTime)}
+}
+
+// Unwrap lets http.ResponseController reach the connection's writer.
+func (w *stallWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+func (w *stallWriter) Write(b []byte) (int, error) {
+	if !w.wrote {
+		w.wrote = true
+		if w.onWrite != nil {
+			w.onWrite()
+		}
+	}
+	n := 0
+	for len(b) > 0 {
+		chunk := b[:min(len(b), stallChunk)]
+		w.renew()
+		m, err := w.ResponseWriter.Write(chunk)
+		n += m
+		if err != nil {
+			return n, err
+		}
+		b = b[len(chunk):]
+	}
+	return n, nil
+}
+
+// renew sets the write deadline StallTimeout ahead (never past end). A
+// ResponseWriter without deadlines (a test's recorder) is left as it is.
+func (w *stallWriter) renew() {
+	d := time.Now().Add(w.stall)
+	if d.After(w.end) {
+		d = w.end
+	}
+	_ = w.rc.SetWriteDeadline(d)
+}
+
+// finish pushes out what the server still buffers under a last stall
+// deadline, then gives the connection the rest of maxResponseTime for
+// the end of the response net/http writes after the handler returns
+// (the deadline would otherwise carry over to the connection's next
+// request on a server without a WriteTimeout).
+func (w *stallWriter) finish() {
+	if w.wrote {
+		w.renew()
+		_ = w.rc.Flush()
+	}
+	_ = w.rc.SetWriteDeadline(w.end)
 }

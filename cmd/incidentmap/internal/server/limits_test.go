@@ -35,77 +35,115 @@ func blockingIncidents(inc *mockIncidents) (entered chan struct{}, release chan 
 	return entered, release
 }
 
+// testLimits returns budgets for tests: n expensive slots, e exports in
+// all, pc per client, a short queue and the given stall timeout.
+func testLimits(s *Server, n, e, pc int, wait, stall time.Duration) *limits {
+	s.MaxExpensive, s.MaxExports, s.MaxExportsPerClient, s.StallTimeout = n, e, pc, stall
+	return s.newLimits(wait)
+}
+
 func TestExpensiveRequestsAreLimited(t *testing.T) {
 	s, inc, _ := newTestServer(t)
 	entered, release := blockingIncidents(inc)
 	// One slot and a short queue, around the real router (whose own
-	// limit, DefaultMaxExpensive slots, is never reached here).
-	h := s.limitExpensiveWith(1, 50*time.Millisecond)(s.Handler())
+	// limits are never reached here).
+	h := s.limitExpensiveWith(testLimits(s, 1, 1, 1, 50*time.Millisecond, time.Second))(s.Handler())
 
 	var wg sync.WaitGroup
 	var first *httptest.ResponseRecorder
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		first = do(t, h, "GET", "/api/export?format=csv", "", nil)
+		first = do(t, h, "GET", "/api/incidents?limit=5000", "", nil)
 	}()
 	<-entered // the one slot is now taken
 
-	for _, target := range []string{"/api/export?format=geojson", "/api/incidents?limit=5000", "/tiles/incidents/3/4/3.mvt", "/map.png"} {
+	for _, target := range []string{"/api/incidents?limit=5000", "/tiles/incidents/3/4/3.mvt", "/map.png", "/api/clusters?z=3&bbox=30,30,40,40"} {
 		t.Run(target, func(t *testing.T) {
 			rec := do(t, h, "GET", target, "", nil)
-			if rec.Code != http.StatusTooManyRequests {
-				t.Fatalf("status %d, want 429; body %s", rec.Code, rec.Body)
-			}
-			if ra := rec.Header().Get("Retry-After"); ra != "1" {
-				t.Errorf("Retry-After = %q, want 1", ra)
-			}
-			var body map[string]string
-			if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil || !strings.Contains(body["error"], "retry after") {
-				t.Errorf("body %s (%v): want a JSON error saying when to retry", rec.Body, err)
-			}
+			mustBeRefused(t, rec)
 		})
 	}
 	t.Run("cheap reads are not limited", func(t *testing.T) {
 		rec := do(t, h, "GET", "/api/version", "", nil)
 		if rec.Code != 200 {
-			t.Fatalf("/api/version while an export runs: status %d, want 200", rec.Code)
+			t.Fatalf("/api/version while an expensive request runs: status %d, want 200", rec.Code)
 		}
 	})
-	close(release)
+	t.Run("exports have their own budget", func(t *testing.T) {
+		done := make(chan int, 1)
+		go func() { done <- do(t, h, "GET", "/api/export?format=csv", "", nil).Code }()
+		select {
+		case <-entered: // the export reached the store: not refused
+		case code := <-done:
+			t.Fatalf("export while the expensive slot is taken: status %d, want it to run", code)
+		case <-time.After(2 * time.Second):
+			t.Fatal("export still waiting after 2 s while only the expensive slot is taken")
+		}
+		t.Run("the export budget is full", func(t *testing.T) {
+			rec := do(t, h, "GET", "/api/export?format=geojson", "", nil)
+			mustBeRefused(t, rec)
+		})
+		close(release)
+		if code := <-done; code != 200 {
+			t.Errorf("export: status %d, want 200", code)
+		}
+	})
 	wg.Wait()
 	if first.Code != 200 || !strings.Contains(first.Body.String(), "Idlib") {
-		t.Fatalf("the export holding the slot: status %d body %q", first.Code, first.Body)
+		t.Fatalf("the request holding the slot: status %d body %q", first.Code, first.Body)
 	}
-	t.Run("slot freed after the export", func(t *testing.T) {
+	t.Run("slot freed after the request", func(t *testing.T) {
 		inc.FindIncidentsFn = func(ctx context.Context, f geo.IncidentFilter) ([]*geo.Incident, int, error) {
 			return nil, 0, nil
 		}
 		if rec := do(t, h, "GET", "/api/incidents?limit=5000", "", nil); rec.Code != 200 {
 			t.Fatalf("status %d, want 200: %s", rec.Code, rec.Body)
 		}
+		if rec := do(t, h, "GET", "/api/export", "", nil); rec.Code != 200 {
+			t.Fatalf("export: status %d, want 200: %s", rec.Code, rec.Body)
+		}
 	})
+}
+
+// mustBeRefused checks a 429 with Retry-After and a JSON message.
+func mustBeRefused(t *testing.T, rec *httptest.ResponseRecorder) {
+	t.Helper()
+	if rec.Code != http.StatusTooManyRequests {
+		t.Fatalf("status %d, want 429; body %s", rec.Code, rec.Body)
+	}
+	if ra := rec.Header().Get("Retry-After"); ra != "1" {
+		t.Errorf("Retry-After = %q, want 1", ra)
+	}
+	var body map[string]string
+	if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil || !strings.Contains(body["error"], "retry after") {
+		t.Errorf("body %s (%v): want a JSON error saying when to retry", rec.Body, err)
+	}
 }
 
 func TestExpensiveClassification(t *testing.T) {
 	for _, tc := range []struct {
-		target string
-		want   bool
+		target           string
+		want, wantExport bool
 	}{
-		{"/api/export?format=csv", true},
-		{"/map.png?bbox=35,32,42,37", true},
-		{"/tiles/incidents/5/19/12.mvt", true},
-		{"/api/clusters?z=6&bbox=30,30,40,40", true},
-		{"/api/incidents", false},
-		{"/api/incidents?limit=1000", false},
-		{"/api/incidents?limit=1001", true},
-		{"/ogc/collections/incidents/items?limit=5000", true},
-		{"/api/reports/1", false},
-		{"/", false},
+		{"/api/export?format=csv", false, true}, // a budget of its own
+		{"/map.png?bbox=35,32,42,37", true, false},
+		{"/tiles/incidents/5/19/12.mvt", true, false},
+		{"/api/clusters?z=6&bbox=30,30,40,40", true, false},
+		{"/api/incidents", false, false},
+		{"/api/incidents?limit=1000", false, false},
+		{"/api/incidents?limit=1001", true, false},
+		{"/ogc/collections/incidents/items?limit=5000", true, false},
+		{"/api/reports/1", false, false},
+		{"/", false, false},
 	} {
 		t.Run(tc.target, func(t *testing.T) {
-			if got := expensive(httptest.NewRequest("GET", tc.target, nil)); got != tc.want {
-				t.Fatalf("expensive(%s) = %v, want %v", tc.target, got, tc.want)
+			r := httptest.NewRequest("GET", tc.target, nil)
+			if got := expensive(r); got != tc.want {
+				t.Errorf("expensive(%s) = %v, want %v", tc.target, got, tc.want)
+			}
+			if got := isExport(r); got != tc.wantExport {
+				t.Errorf("isExport(%s) = %v, want %v", tc.target, got, tc.wantExport)
 			}
 		})
 	}
@@ -255,7 +293,7 @@ func TestBodyLimitOverTheWire(t *testing.T) {
 }
 
 // TestDefaultLimitFitsABrowser: a browser opens six connections to a host,
-// so one map loading tiles and a large page must never be refused.
+// so one map loading tiles and large pages must never be refused.
 func TestDefaultLimitFitsABrowser(t *testing.T) {
 	s, inc, _ := newTestServer(t)
 	entered, release := blockingIncidents(inc)
@@ -266,7 +304,7 @@ func TestDefaultLimitFitsABrowser(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			codes <- do(t, h, "GET", "/api/export?format=csv", "", nil).Code
+			codes <- do(t, h, "GET", "/api/incidents?limit=5000", "", nil).Code
 		}()
 	}
 	for i := 0; i < 6; i++ {

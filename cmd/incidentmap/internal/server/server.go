@@ -67,6 +67,14 @@ type Server struct {
 	// MaxExpensive caps concurrent expensive requests (limits.go); 0 means
 	// DefaultMaxExpensive.
 	MaxExpensive int
+	// MaxExports caps concurrent exports, and MaxExportsPerClient those
+	// of one client address (limits.go); 0 means DefaultMaxExports and
+	// DefaultMaxExportsPerClient.
+	MaxExports, MaxExportsPerClient int
+	// StallTimeout is how long a write of an export or of an expensive
+	// response may make no progress before it is dropped; 0 means
+	// DefaultStallTimeout.
+	StallTimeout time.Duration
 	// Health, when set, tells /healthz whether the server can do its work
 	// beyond answering (the gazetteer that every ingest needs is loaded
 	// and usable); an error makes /healthz a 503 with the error's message
@@ -207,12 +215,14 @@ func (s *Server) Open(addr string) error {
 	s.ln = ln
 	// Timeouts bound what a slow or hostile client can hold: headers must
 	// arrive within 10 s, a whole request within 60 s (report uploads), and
-	// writes may take up to 5 min because exports stream large files.
+	// writes may take up to 5 min because exports stream large files
+	// (maxResponseTime). Exports and expensive responses also drop a
+	// client whose reads stall for StallTimeout (limits.go).
 	s.httpServer = &http.Server{
 		Handler:           s.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
-		WriteTimeout:      5 * time.Minute,
+		WriteTimeout:      maxResponseTime,
 		IdleTimeout:       120 * time.Second,
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(s.logger().Handler(), slog.LevelWarn),
