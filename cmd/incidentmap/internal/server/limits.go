@@ -1,13 +1,20 @@
 package server
 
 import (
+	"context"
 	"net"
 	"net/http"
 	"net/netip"
+	"net/url"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
+
+	"golang.org/x/sync/semaphore"
+
+	"github.com/incidentmap/incidentmap/tiles"
 )
 
 // DefaultMaxExpensive is how many expensive requests (see expensive) may
@@ -48,6 +55,22 @@ const stallChunk = 32 << 10
 // cover; keep it equal to the WriteTimeout that Open sets.
 const maxResponseTime = 5 * time.Minute
 
+// renderBytesPerPixel is what a /map.png render holds per device pixel
+// at its peak: the RGBA canvas (4 bytes), x/image/vector's accumulation
+// buffer (a float32, 4 bytes), the coverage mask (1 byte), the paletted
+// copy the PNG is encoded from (1 byte), and the encoder's buffers.
+// TestStaticMapBurstMemoryIsBounded measured 164 MiB of heap for one
+// maximal 16 M-pixel map: 10.25 bytes per pixel.
+const renderBytesPerPixel = 11
+
+// renderBudget is how many bytes /map.png renders may hold at once, as
+// estimated by renderWeight: one maximal map (2048×2048 at scale 2, 176
+// MiB by the estimate) at a time, or dozens of default 800×600 ones (5
+// MiB each; the expensive-request cap allows 8 at once). Before it, that
+// cap alone let eight maximal maps render at once: a burst of 16 grew the
+// heap by 1 GiB, where the server's target is 400 MB under load (issue 8).
+const renderBudget = tiles.MaxStaticPixels * renderBytesPerPixel
+
 // expensiveWait is how long an expensive request waits for a free slot
 // before it is refused. The queue absorbs bursts (several maps loading
 // tiles at once, each tile quick); it ends so that an overloaded server
@@ -83,11 +106,12 @@ func isExport(r *http.Request) bool { return r.URL.Path == "/api/export" }
 // limits are the budgets of limitRequests. Each Handler gets its own, so
 // two servers in one process do not share them.
 type limits struct {
-	expensive chan struct{} // a slot per expensive request running
-	exports   chan struct{} // a slot per export streaming
-	perClient int           // exports one client address may hold
-	wait      time.Duration // how long a request queues for a slot
-	stall     time.Duration // see DefaultStallTimeout
+	expensive chan struct{}       // a slot per expensive request running
+	exports   chan struct{}       // a slot per export streaming
+	renders   *semaphore.Weighted // bytes of /map.png renders (renderBudget)
+	perClient int                 // exports one client address may hold
+	wait      time.Duration       // how long a request queues for a slot
+	stall     time.Duration       // see DefaultStallTimeout
 
 	mu      sync.Mutex
 	clients map[string]int // exports held, by client address
@@ -108,7 +132,7 @@ func (s *Server) newLimits(wait time.Duration) *limits {
 		stall = DefaultStallTimeout
 	}
 	return &limits{expensive: make(chan struct{}, n), exports: make(chan struct{}, e), perClient: pc,
-		wait: wait, stall: stall, clients: map[string]int{}}
+		renders: semaphore.NewWeighted(renderBudget), wait: wait, stall: stall, clients: map[string]int{}}
 }
 
 // limitExpensive returns the middleware that enforces the server's
@@ -132,6 +156,8 @@ func (s *Server) limitExpensiveWith(l *limits) func(http.Handler) http.Handler {
 			switch {
 			case isExport(r):
 				s.serveExport(l, next, w, r)
+			case r.URL.Path == "/map.png":
+				s.serveRender(l, next, w, r)
 			case expensive(r):
 				s.serveExpensive(l, next, w, r)
 			default:
@@ -158,6 +184,56 @@ func (s *Server) serveExpensive(l *limits, next http.Handler, w http.ResponseWri
 	sw.onWrite = release
 	defer sw.finish()
 	next.ServeHTTP(sw, r)
+}
+
+// serveRender runs a /map.png request once the render budget has room for
+// its estimated memory (renderWeight), and then, as any expensive request,
+// in an expensive slot. The budget comes first, so that renders waiting
+// for memory hold no slot that tiles need.
+func (s *Server) serveRender(l *limits, next http.Handler, w http.ResponseWriter, r *http.Request) {
+	n := renderWeight(r.URL.Query())
+	ctx, cancel := context.WithTimeout(r.Context(), l.wait)
+	err := l.renders.Acquire(ctx, n)
+	cancel()
+	if err != nil {
+		if r.Context().Err() == nil {
+			s.tooManyRequests(w, "too many map images being drawn: at most "+strconv.Itoa(renderBudget>>20)+
+				" MiB of them at once (a 2048×2048 map at scale 2 takes all of it)")
+		}
+		return
+	}
+	defer l.renders.Release(n)
+	s.serveExpensive(l, next, w, r)
+	if n >= renderCollectWeight {
+		// The render's buffers are garbage now, but stay in the heap
+		// until a collection, and the next render would allocate as much
+		// again beside them: a burst of maximal maps, one at a time,
+		// still grew the heap by 292 MiB, twice what one holds.
+		// Collecting before the budget is given back keeps what renders
+		// hold at the budget. It costs milliseconds after a render of
+		// a second or so, with the answer already sent.
+		runtime.GC()
+	}
+}
+
+// renderCollectWeight is the estimated size from which a render is
+// followed by a collection (serveRender): a quarter of the budget.
+const renderCollectWeight = renderBudget / 4
+
+// renderWeight estimates the bytes a /map.png render of query q holds:
+// its device pixels times renderBytesPerPixel, at most renderBudget. Bad
+// sizes count as the default size; the handler refuses them.
+func renderWeight(q url.Values) int64 {
+	dim := func(name string, def, hi int) int64 {
+		v, err := strconv.Atoi(q.Get(name))
+		if err != nil || v < 1 || v > hi {
+			return int64(def)
+		}
+		return int64(v)
+	}
+	w, h := dim("width", 800, tiles.MaxStaticSize), dim("height", 600, tiles.MaxStaticSize)
+	sc := dim("scale", 1, 3)
+	return min(w*h*sc*sc*renderBytesPerPixel, renderBudget)
 }
 
 // serveExport runs an export in one of the export slots, for as long as
