@@ -99,7 +99,10 @@ func (p *Geoparser) parse(ctx context.Context, text string, maxPlaces int) ([]To
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	ms := p.recognize(toks, maxPlaces)
+	ms, err := p.recognize(ctx, toks, maxPlaces)
+	if err != nil {
+		return nil, err
+	}
 	if maxPlaces > 0 && len(ms) > maxPlaces {
 		return nil, Errorf(ETOOLARGE, "the report names more than %d places, the limit per report: split it", maxPlaces)
 	}
@@ -115,10 +118,12 @@ func (p *Geoparser) parse(ctx context.Context, text string, maxPlaces int) ([]To
 }
 
 // recognize finds the mentions in toks. With a limit > 0 it stops early
-// once it has found more than limit, which the caller refuses.
-func (p *Geoparser) recognize(toks []token, limit int) []mention {
+// once it has found more than limit, which the caller refuses. It stops
+// with ctx's error soon after ctx ends.
+func (p *Geoparser) recognize(ctx context.Context, toks []token, limit int) ([]mention, error) {
 	var out []mention
 	people := map[string]bool{}
+	runs := 0
 	for a := 0; a < len(toks); {
 		if !toks[a].cap && !toks[a].allCaps {
 			a++
@@ -128,7 +133,10 @@ func (p *Geoparser) recognize(toks []token, limit int) []mention {
 		out = p.recognizeRun(toks, a, b, out, people)
 		a = b
 		if limit > 0 && len(out) > limit {
-			return out
+			return out, nil
+		}
+		if runs++; runs%256 == 0 && ctx.Err() != nil {
+			return nil, ctx.Err()
 		}
 	}
 	// A single word that elsewhere in the text belongs to a person's name
@@ -154,7 +162,7 @@ func (p *Geoparser) recognize(toks []token, limit int) []mention {
 		}
 		kept = append(kept, m)
 	}
-	return kept
+	return kept, nil
 }
 
 // runEnd returns the end of the run of capitalised words starting at a:

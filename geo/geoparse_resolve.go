@@ -1,6 +1,7 @@
 package geo
 
 import (
+	"context"
 	"math"
 	"sort"
 	"strings"
@@ -100,11 +101,14 @@ func newVotes() *votes { return &votes{country: map[string]float64{}, admin1: ma
 // probability) for countries and admin-1 areas. A name is then ranked
 // against the votes of the other names only (see share): otherwise a big
 // city's population would vote for itself.
-func (p *Geoparser) context(toks []token, ms []mention) *docContext {
+func (p *Geoparser) context(ctx context.Context, toks []token, ms []mention) (*docContext, error) {
 	c := &docContext{country: map[string]float64{}, admin1: map[string]float64{}, byName: map[string]*votes{},
 		sovereign: map[string]bool{}, anchors: newPlaceIndex()}
 	all := newVotes()
-	for _, m := range ms {
+	for mi, m := range ms {
+		if mi%256 == 0 && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
 		key := mentionKey(toks, m)
 		if m.kind == kindPlace && sovereignCue(toks, m) {
 			c.sovereign[key] = true
@@ -171,7 +175,7 @@ func (p *Geoparser) context(toks []token, ms []mention) *docContext {
 			best, c.topAdmin1 = c.admin1[k], k
 		}
 	}
-	return c
+	return c, nil
 }
 
 // sovereignWords name what only a sovereign state has. A state or

@@ -17,7 +17,10 @@ func (p *Geoparser) resolve(ctx context.Context, rs []rune, toks []token, ms []m
 		}
 		return nil
 	}
-	c := p.context(toks, ms)
+	c, err := p.context(ctx, toks, ms)
+	if err != nil {
+		return nil, err
+	}
 	// First pass: each local name's best candidate in context; the second
 	// pass rewards candidates near the others' choices, so the towns of a
 	// local report pull each other into the same area.
