@@ -52,7 +52,7 @@ func ReadCorpus(r io.Reader, fn func(*EvalDoc) error) error {
 		}
 		var d EvalDoc
 		if err := json.Unmarshal([]byte(line), &d); err != nil {
-			return lineErr(n, "%v", err)
+			return Errorf(EINVALID, "line %d: %v", n, err)
 		}
 		if err := fn(&d); err != nil {
 			return err

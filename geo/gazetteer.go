@@ -244,7 +244,7 @@ func (sh *indexShard) add(seed maphash.Seed, i int32, name string, flags uint8, 
 	if name == "" || hasDigit(name) || !latinScript(name) {
 		return seen
 	}
-	if isAllCaps(name) {
+	if IsAllCaps(name) {
 		if !curated {
 			return seen // a code, not a name
 		}
@@ -305,20 +305,6 @@ func hasDigit(s string) bool {
 	return false
 }
 
-// isAllCaps reports whether s has at least two letters, all capitals.
-func isAllCaps(s string) bool {
-	n := 0
-	for _, r := range s {
-		if unicode.IsLower(r) {
-			return false
-		}
-		if unicode.IsLetter(r) {
-			n++
-		}
-	}
-	return n >= 2
-}
-
 // Len returns the number of places.
 func (g *Gazetteer) Len() int { return len(g.places) }
 
@@ -370,9 +356,10 @@ func (g *Gazetteer) HasKey(k string) bool {
 
 // Demonym returns the place (a country or region) of an adjectival form
 // ("Syrian", "Syrians", "Kurdish"), or nil if word is none.
-func (g *Gazetteer) Demonym(word string) *Place { return g.demonymKey(StrictKey(word)) }
+func (g *Gazetteer) Demonym(word string) *Place { return g.DemonymKey(StrictKey(word)) }
 
-func (g *Gazetteer) demonymKey(k string) *Place {
+// DemonymKey is Demonym for a word's strict key (see StrictKey).
+func (g *Gazetteer) DemonymKey(k string) *Place {
 	if i, ok := g.demonyms[k]; ok {
 		return &g.places[i]
 	}

@@ -5,6 +5,9 @@
 package geo
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"strings"
 	"time"
 )
 
@@ -50,6 +53,15 @@ type Report struct {
 	URL       string    `json:"url,omitempty"`
 	Hash      string    `json:"hash"` // hex SHA-256 of the normalised text; unique
 	Ingested  time.Time `json:"ingested"`
+}
+
+// ReportHash returns the hex SHA-256 of text with runs of white space
+// collapsed to one space and the ends trimmed, so the same report
+// re-ingested with trivial spacing changes is a duplicate. Title, date and
+// source do not count: the same text is the same report.
+func ReportHash(text string) string {
+	sum := sha256.Sum256([]byte(strings.Join(strings.Fields(text), " ")))
+	return hex.EncodeToString(sum[:])
 }
 
 // Place is a gazetteer entry (a GeoNames row, a country, or an admin area).
@@ -115,29 +127,6 @@ type SourceRef struct {
 	Kind     SourceKind `json:"kind"`
 	Stance   Stance     `json:"stance,omitempty"` // claimants only
 	ReportID int64      `json:"report_id"`
-}
-
-// Toponym is a place name found in a text by the geoparser, with its
-// resolution. Offsets are Unicode code points into the text, end exclusive.
-type Toponym struct {
-	Start       int         `json:"start"`
-	End         int         `json:"end"`
-	Text        string      `json:"text"`           // as written
-	Name        string      `json:"name,omitempty"` // the gazetteer's name ("" when unresolved)
-	GeonameID   int64       `json:"geonameid,omitempty"`
-	Lat         float64     `json:"lat"`
-	Lon         float64     `json:"lon"`
-	CountryCode string      `json:"country,omitempty"`
-	Admin1      string      `json:"admin1,omitempty"` // admin-1 name where known
-	FeatureCode string      `json:"fcode,omitempty"`
-	Role        Role        `json:"role"`
-	Adjectival  bool        `json:"adjectival,omitempty"` // a demonym or adjective ("Syrian")
-	Resolved    bool        `json:"resolved"`             // false: placed at a containing area
-	Precision   int         `json:"precision"`
-	Confidence  float64     `json:"confidence"`
-	NeedsReview bool        `json:"needs_review,omitempty"`
-	Candidates  []Candidate `json:"candidates,omitempty"` // runner-ups, best first
-	Sentence    int         `json:"sentence"`             // index into the sentence list
 }
 
 // Incident is a place where something a report describes happened (or, with

@@ -319,7 +319,7 @@ func classifyContext(toks []token, a, b int, m mention, covered func(int) bool) 
 	// ending in 's owns what follows, which says nothing about it.
 	owner := toks[m.j-1].poss
 	// words after the match
-	if !owner && m.j+1 < b && !covered(m.j) && !toks[m.j].cap && articles[toks[m.j].lower] &&
+	if !owner && m.j+1 < b && !covered(m.j) && !toks[m.j].cap && IsArticle(toks[m.j].lower) &&
 		!arabicDescriptors[toks[m.j+1].lower] {
 		return false, false // "Naji al-Mustafa": the match is the start of a longer name
 	}
@@ -343,7 +343,7 @@ func classifyContext(toks []token, a, b int, m mention, covered func(int) bool) 
 	if k := m.i - 1; k >= a && !covered(k) {
 		t := toks[k]
 		switch {
-		case articles[t.lower] && !t.cap && k-1 >= a && toks[k-1].cap:
+		case IsArticle(t.lower) && !t.cap && k-1 >= a && toks[k-1].cap:
 			return false, false // "Omar al-Hassan", "Tahrir al-Sham": one longer name
 		case connectors[t.lower] && !t.cap && k-1 >= a && !covered(k-1):
 			switch wordClass(toks[k-1]) {
@@ -504,7 +504,7 @@ func (p *Geoparser) demonymAt(toks []token, i, b int) (mention, bool) {
 		if !toks[i+n-1].cap {
 			continue
 		}
-		if pl := p.g.demonymKey(key); pl != nil {
+		if pl := p.g.DemonymKey(key); pl != nil {
 			return mention{i: i, j: i + n, kind: kindDemonym, demonym: pl}, true
 		}
 	}
@@ -694,4 +694,27 @@ func isDisease(toks []token, k int) bool {
 		return w == "virus" || w == "fever" || strings.HasSuffix(w, "virus")
 	}
 	return false
+}
+
+// Toponym is a place name found in a text by the geoparser, with its
+// resolution. Offsets are Unicode code points into the text, end exclusive.
+type Toponym struct {
+	Start       int         `json:"start"`
+	End         int         `json:"end"`
+	Text        string      `json:"text"`           // as written
+	Name        string      `json:"name,omitempty"` // the gazetteer's name ("" when unresolved)
+	GeonameID   int64       `json:"geonameid,omitempty"`
+	Lat         float64     `json:"lat"`
+	Lon         float64     `json:"lon"`
+	CountryCode string      `json:"country,omitempty"`
+	Admin1      string      `json:"admin1,omitempty"` // admin-1 name where known
+	FeatureCode string      `json:"fcode,omitempty"`
+	Role        Role        `json:"role"`
+	Adjectival  bool        `json:"adjectival,omitempty"` // a demonym or adjective ("Syrian")
+	Resolved    bool        `json:"resolved"`             // false: placed at a containing area
+	Precision   int         `json:"precision"`
+	Confidence  float64     `json:"confidence"`
+	NeedsReview bool        `json:"needs_review,omitempty"`
+	Candidates  []Candidate `json:"candidates,omitempty"` // runner-ups, best first
+	Sentence    int         `json:"sentence"`             // index into the sentence list
 }

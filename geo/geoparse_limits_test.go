@@ -58,13 +58,3 @@ func TestParseContextRefusesTooManyPlaces(t *testing.T) {
 		t.Errorf("ParseContext of 30 places: %d places, %v", len(tops), err)
 	}
 }
-
-// TestPrepareRecoversFromDefects: a defect that panics on one report costs
-// that report, as an internal error, not the batch or the server.
-func TestPrepareRecoversFromDefects(t *testing.T) {
-	var p Pipeline // no parser: geoparsing dereferences nil
-	_, err := p.Prepare(context.Background(), &Report{Text: "Shelling hit Saraqib.", Published: time.Now()})
-	if ErrorCode(err) != EINTERNAL || !strings.Contains(ErrorMessage(err), "geoparsing this report failed") {
-		t.Fatalf("Prepare with a panicking parser: %v, want an internal error", err)
-	}
-}

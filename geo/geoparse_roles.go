@@ -170,7 +170,7 @@ func articlePrefixed(toks []token, m mention) bool {
 	if m.i == 0 || toks[m.i].gapBefore != '-' {
 		return false
 	}
-	return articles[toks[m.i-1].lower]
+	return IsArticle(toks[m.i-1].lower)
 }
 
 // precisionOf is ACLED's geo_precision of a resolved place: 1 for a

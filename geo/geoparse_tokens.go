@@ -116,7 +116,7 @@ func tokenize(rs []rune, sentences []Sentence) []token {
 		t.lower = strings.ToLower(text)
 		first := []rune(text)[0]
 		t.cap = unicode.IsUpper(first)
-		t.allCaps = isAllCaps(text)
+		t.allCaps = IsAllCaps(text)
 		t.sentStart = gap == '\n' || (len(toks) > 0 && toks[len(toks)-1].sentence != sent)
 		if t.sentStart {
 			t.gapBefore = '\n'

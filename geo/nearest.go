@@ -76,11 +76,11 @@ func (ix *placeIndex) nearest(p *Place) float64 {
 	// The cells of the latitude/longitude box around p that holds every
 	// point within the reach (the longitude half-width widens with
 	// latitude; near a pole the box takes every longitude).
-	dLat := nearestReachKm / earthRadiusKm * 180 / math.Pi
+	dLat := nearestReachKm / EarthRadiusKm * 180 / math.Pi
 	lonAll := math.Abs(p.Lat)+dLat >= 90
 	dLon := 180.0
 	if !lonAll {
-		dLon = math.Asin(math.Sin(nearestReachKm/earthRadiusKm)/math.Cos(p.Lat*math.Pi/180)) * 180 / math.Pi
+		dLon = math.Asin(math.Sin(nearestReachKm/EarthRadiusKm)/math.Cos(p.Lat*math.Pi/180)) * 180 / math.Pi
 	}
 	loY, hiY := int32(math.Floor((p.Lat-dLat)/cellDeg)), int32(math.Floor((p.Lat+dLat)/cellDeg))
 	loX, hiX := int32(math.Floor((p.Lon-dLon)/cellDeg)), int32(math.Floor((p.Lon+dLon)/cellDeg))

@@ -128,6 +128,11 @@ var articles = map[string]bool{
 	"ag": true, "aj": true, "at-": true, "ak": true, "ay": true,
 }
 
+// IsArticle reports whether w (a word of a strict key) is one of the
+// romanised forms of the Arabic article that LooseKey drops ("al", "ash",
+// "el", ...). The geoparser reads them as the joints of longer names.
+func IsArticle(w string) bool { return articles[w] }
+
 // LooseKey returns the loose matching key of a name (see the comment above
 // StrictKey). It returns "" for a name with no letters or digits.
 func LooseKey(s string) string {
@@ -199,4 +204,20 @@ func appendLooseWord(buf []byte, w string) []byte {
 		buf = buf[:n-1]
 	}
 	return buf
+}
+
+// IsAllCaps reports whether s has at least two letters, all capitals. The
+// gazetteer indexes such names as acronyms ("UK", "NSW"), and the geoparser
+// matches text written so to acronyms only.
+func IsAllCaps(s string) bool {
+	n := 0
+	for _, r := range s {
+		if unicode.IsLower(r) {
+			return false
+		}
+		if unicode.IsLetter(r) {
+			n++
+		}
+	}
+	return n >= 2
 }

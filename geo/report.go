@@ -2,8 +2,6 @@ package geo
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -95,15 +93,6 @@ func ParseReport(name string, data []byte) (*Report, error) {
 	r.URL = strings.TrimSpace(r.URL)
 	r.Hash = ReportHash(r.Text)
 	return r, nil
-}
-
-// ReportHash returns the hex SHA-256 of text with runs of white space
-// collapsed to one space and the ends trimmed, so the same report
-// re-ingested with trivial spacing changes is a duplicate. Title, date and
-// source do not count: the same text is the same report.
-func ReportHash(text string) string {
-	sum := sha256.Sum256([]byte(strings.Join(strings.Fields(text), " ")))
-	return hex.EncodeToString(sum[:])
 }
 
 func rpParseText(name, s string) (*Report, error) {

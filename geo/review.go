@@ -3,10 +3,7 @@ package geo
 import (
 	"context"
 	"math"
-	"sort"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
 	"unicode"
 )
@@ -112,12 +109,6 @@ type PlaceRule struct {
 	CreatedAt time.Time `json:"created_at"`
 }
 
-// Override returns the geoparser override that applies r.
-func (r PlaceRule) Override() Override {
-	return Override{Name: r.Name, CountryCode: r.CountryCode, Lat: r.Lat, Lon: r.Lon,
-		GeonameID: r.GeonameID, Precision: r.Precision}
-}
-
 // ReviewService stores analysts' corrections. Implementations are safe for
 // concurrent use.
 type ReviewService interface {
@@ -133,138 +124,4 @@ type ReviewService interface {
 	// ReviewQueue returns up to limit incidents and mentions to review:
 	// those that need review first, then the lowest confidence.
 	ReviewQueue(ctx context.Context, limit int) ([]*Incident, error)
-}
-
-// RuleSet holds the geoparser that applies the current place rules. The
-// Geoparser is immutable, so a rule change builds a new one (cheap: the
-// gazetteer is shared) and swaps it in atomically; Parse calls already
-// running keep the parser they started with. Safe for concurrent use.
-type RuleSet struct {
-	g      *Gazetteer
-	mu     sync.Mutex // serialises Load so an older rule list never lands last
-	parser atomic.Pointer[Geoparser]
-	n      atomic.Int64
-}
-
-// NewRuleSet returns a RuleSet over g applying rules.
-func NewRuleSet(g *Gazetteer, rules []PlaceRule) *RuleSet {
-	s := &RuleSet{g: g}
-	s.Set(rules)
-	return s
-}
-
-// Set replaces the rules.
-func (s *RuleSet) Set(rules []PlaceRule) {
-	ovs := make([]Override, 0, len(rules))
-	for _, r := range rules {
-		if r.Admin1 != "" {
-			continue // see PlaceRule.Admin1
-		}
-		ovs = append(ovs, r.Override())
-	}
-	s.parser.Store(NewGeoparser(s.g, ovs...))
-	s.n.Store(int64(len(ovs)))
-}
-
-// Len returns how many rules the current parser applies.
-func (s *RuleSet) Len() int { return int(s.n.Load()) }
-
-// Parser returns the geoparser with the current rules.
-func (s *RuleSet) Parser() *Geoparser { return s.parser.Load() }
-
-// Load replaces the rules with those src stores now.
-func (s *RuleSet) Load(ctx context.Context, src interface {
-	PlaceRules(ctx context.Context) ([]PlaceRule, error)
-}) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	rules, err := src.PlaceRules(ctx)
-	if err != nil {
-		return err
-	}
-	s.Set(rules)
-	return nil
-}
-
-// Reviewer is a ReviewService that keeps Rules in step with the store:
-// after each correction it reloads the rules, so the next report ingested
-// already follows the analyst's fix.
-type Reviewer struct {
-	ReviewService
-	Rules *RuleSet
-}
-
-// ApplyCorrection applies c through the embedded service, then reloads the
-// rules. If the reload fails the correction is stored all the same, and the
-// error says the rules will apply after a restart.
-func (r *Reviewer) ApplyCorrection(ctx context.Context, c Correction) (*Incident, error) {
-	in, err := r.ReviewService.ApplyCorrection(ctx, c)
-	if err != nil || r.Rules == nil {
-		return in, err
-	}
-	if err := r.Rules.Load(ctx, r.ReviewService); err != nil {
-		return in, &Error{Code: EINTERNAL, Message: "correction stored, but the place rules could not be reloaded: " + err.Error()}
-	}
-	return in, nil
-}
-
-// GazetteerSearch searches a Gazetteer by name for the review panel.
-type GazetteerSearch struct {
-	G *Gazetteer
-}
-
-// minPrefixLen is the shortest query that also searches name prefixes (a
-// scan of every place); shorter queries match whole names only.
-const minPrefixLen = 3
-
-// Search returns up to limit places named q (strict, then loose key), then
-// places whose name starts with q, in country cc when cc is not "". Each
-// group is ordered by population, largest first.
-func (s GazetteerSearch) Search(q, cc string, limit int) []Candidate {
-	key := StrictKey(q)
-	if key == "" || limit <= 0 || s.G == nil {
-		return []Candidate{}
-	}
-	seen := map[int64]bool{}
-	var exact []*Place
-	for _, m := range s.G.Lookup(q) {
-		if (cc == "" || m.Place.CountryCode == cc) && !seen[m.Place.GeonameID] {
-			seen[m.Place.GeonameID] = true
-			exact = append(exact, m.Place)
-		}
-	}
-	byPop := func(ps []*Place) {
-		sort.SliceStable(ps, func(i, j int) bool { return ps[i].Population > ps[j].Population })
-	}
-	byPop(exact)
-	out := s.candidates(exact, limit, nil)
-	if len(out) >= limit || len([]rune(key)) < minPrefixLen {
-		return out
-	}
-	var prefix []*Place
-	s.G.Places(func(p *Place) {
-		if seen[p.GeonameID] || (cc != "" && p.CountryCode != cc) {
-			return
-		}
-		if strings.HasPrefix(StrictKey(p.Name), key) || (p.ASCIIName != "" && strings.HasPrefix(StrictKey(p.ASCIIName), key)) {
-			seen[p.GeonameID] = true
-			prefix = append(prefix, p)
-		}
-	})
-	byPop(prefix)
-	return s.candidates(prefix, limit, out)
-}
-
-func (s GazetteerSearch) candidates(ps []*Place, limit int, out []Candidate) []Candidate {
-	if out == nil {
-		out = []Candidate{}
-	}
-	for _, p := range ps {
-		if len(out) >= limit {
-			break
-		}
-		out = append(out, Candidate{GeonameID: p.GeonameID, Name: p.Name, Lat: p.Lat, Lon: p.Lon,
-			CountryCode: p.CountryCode, Admin1: s.G.Admin1Name(p), FeatureCode: p.FeatureCode, Population: p.Population})
-	}
-	return out
 }

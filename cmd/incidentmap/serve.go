@@ -216,7 +216,7 @@ func (w waitSearch) Search(q, cc string, limit int) []geo.Candidate {
 	if err != nil {
 		return []geo.Candidate{}
 	}
-	return geo.GazetteerSearch{G: parts.Gazetteer}.Search(q, cc, limit)
+	return parts.Gazetteer.Search(q, cc, limit)
 }
 
 // ingestSamples stores the bundled sample reports when the database has no
