@@ -13,6 +13,7 @@ import (
 
 	"github.com/incidentmap/incidentmap/cmd/incidentmap/internal/store"
 	"github.com/incidentmap/incidentmap/geo"
+	"github.com/incidentmap/incidentmap/geo/ingest"
 )
 
 // app is what serve and ingest share: the store, the gazetteer loaded into
@@ -23,7 +24,7 @@ type app struct {
 	// with openAppAsync instead, which leaves them nil: it reaches them
 	// through geo, once they are loaded.
 	Gazetteer *geo.Gazetteer
-	Pipeline  *geo.Pipeline
+	Pipeline  *ingest.Pipeline
 	// Rules holds the geoparser with the analysts' place rules; the
 	// pipeline parses with it, and corrections reload it.
 	Rules *geo.RuleSet
@@ -37,7 +38,7 @@ type app struct {
 type geoParts struct {
 	Gazetteer *geo.Gazetteer
 	Rules     *geo.RuleSet
-	Pipeline  *geo.Pipeline
+	Pipeline  *ingest.Pipeline
 }
 
 // geoOptions says how to load the geoParts.
@@ -207,7 +208,7 @@ func loadGeoParts(ctx context.Context, db *store.DB, opts geoOptions) (*geoParts
 	parts := &geoParts{
 		Gazetteer: g,
 		Rules:     rs,
-		Pipeline:  &geo.Pipeline{Parser: rs.Parser(), Rules: rs, Reports: db, Outlets: opts.Outlets},
+		Pipeline:  &ingest.Pipeline{Parser: rs.Parser(), Rules: rs, Reports: db, Outlets: opts.Outlets},
 	}
 	if opts.Samples {
 		if err := ingestSamples(ctx, db, parts.Pipeline, log); err != nil {

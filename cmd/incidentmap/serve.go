@@ -19,6 +19,7 @@ import (
 	"github.com/incidentmap/incidentmap/cmd/incidentmap/internal/store"
 	"github.com/incidentmap/incidentmap/data"
 	"github.com/incidentmap/incidentmap/geo"
+	"github.com/incidentmap/incidentmap/geo/ingest"
 	"github.com/incidentmap/incidentmap/static"
 )
 
@@ -221,7 +222,7 @@ func (w waitSearch) Search(q, cc string, limit int) []geo.Candidate {
 
 // ingestSamples stores the bundled sample reports when the database has no
 // reports yet, so a first `make run` shows a populated map.
-func ingestSamples(ctx context.Context, db *store.DB, pipeline *geo.Pipeline, log interface{ Info(string, ...any) }) error {
+func ingestSamples(ctx context.Context, db *store.DB, pipeline *ingest.Pipeline, log interface{ Info(string, ...any) }) error {
 	reports, _, err := db.Stats(ctx)
 	if err != nil || reports > 0 {
 		return err

@@ -1,10 +1,13 @@
-package geo
+package ingest
 
 import (
 	"context"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/incidentmap/incidentmap/geo"
+	"github.com/incidentmap/incidentmap/geo/internal/geotest"
 )
 
 // ruleText is written for these tests: an unknown village named next to
@@ -12,32 +15,32 @@ import (
 const ruleText = "Shelling hit farms near Abu Sharja in Idlib province on Tuesday, residents said."
 
 func TestRuleSetAppliesRulesToPipeline(t *testing.T) {
-	g := mustDefaultGazetteer(t)
-	at := func(lat, lon float64) PlaceRule {
-		return PlaceRule{Name: "Abu Sharja", CountryCode: "SY", Lat: lat, Lon: lon, Precision: PrecisionExact}
+	g := geotest.DefaultGazetteer(t)
+	at := func(lat, lon float64) geo.PlaceRule {
+		return geo.PlaceRule{Name: "Abu Sharja", CountryCode: "SY", Lat: lat, Lon: lon, Precision: geo.PrecisionExact}
 	}
 	tests := []struct {
 		name     string
-		rules    []PlaceRule
+		rules    []geo.PlaceRule
 		wantLat  float64 // 0: the place stays unresolved
 		wantLon  float64
 		wantRule int
 	}{
 		{name: "no rule: unresolved", rules: nil},
-		{name: "rule in the report's country", rules: []PlaceRule{at(35.70, 37.10)}, wantLat: 35.70, wantLon: 37.10, wantRule: 1},
-		{name: "rule for another country", rules: []PlaceRule{{Name: "Abu Sharja", CountryCode: "IQ", Lat: 33, Lon: 44}}, wantRule: 1},
-		{name: "rule for any country", rules: []PlaceRule{{Name: "abu sharja", Lat: 35.5, Lon: 37.5}}, wantLat: 35.5, wantLon: 37.5, wantRule: 1},
-		{name: "admin-1 rules are not applied", rules: []PlaceRule{{Name: "Abu Sharja", CountryCode: "SY", Admin1: "Idlib", Lat: 1, Lon: 1}}},
+		{name: "rule in the report's country", rules: []geo.PlaceRule{at(35.70, 37.10)}, wantLat: 35.70, wantLon: 37.10, wantRule: 1},
+		{name: "rule for another country", rules: []geo.PlaceRule{{Name: "Abu Sharja", CountryCode: "IQ", Lat: 33, Lon: 44}}, wantRule: 1},
+		{name: "rule for any country", rules: []geo.PlaceRule{{Name: "abu sharja", Lat: 35.5, Lon: 37.5}}, wantLat: 35.5, wantLon: 37.5, wantRule: 1},
+		{name: "admin-1 rules are not applied", rules: []geo.PlaceRule{{Name: "Abu Sharja", CountryCode: "SY", Admin1: "Idlib", Lat: 1, Lon: 1}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			rs := NewRuleSet(g, tt.rules)
+			rs := geo.NewRuleSet(g, tt.rules)
 			if rs.Len() != tt.wantRule {
 				t.Errorf("Len = %d, want %d", rs.Len(), tt.wantRule)
 			}
-			p := &Pipeline{Parser: NewGeoparser(g), Rules: rs}
+			p := &Pipeline{Parser: geo.NewGeoparser(g), Rules: rs}
 			var found bool
-			incidents, err := p.Incidents(context.Background(), &Report{Text: ruleText})
+			incidents, err := p.Incidents(context.Background(), &geo.Report{Text: ruleText})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -52,7 +55,7 @@ func TestRuleSetAppliesRulesToPipeline(t *testing.T) {
 					}
 					continue
 				}
-				if in.NeedsReview || in.Lat != tt.wantLat || in.Lon != tt.wantLon || in.Precision != PrecisionExact {
+				if in.NeedsReview || in.Lat != tt.wantLat || in.Lon != tt.wantLon || in.Precision != geo.PrecisionExact {
 					t.Errorf("Abu Sharja at %v, %v (review %v, precision %d), want %v, %v, reviewed, exact",
 						in.Lat, in.Lon, in.NeedsReview, in.Precision, tt.wantLat, tt.wantLon)
 				}
@@ -68,8 +71,8 @@ func TestRuleSetAppliesRulesToPipeline(t *testing.T) {
 // that report, as an internal error, not the batch or the server.
 func TestPrepareRecoversFromDefects(t *testing.T) {
 	var p Pipeline // no parser: geoparsing dereferences nil
-	_, err := p.Prepare(context.Background(), &Report{Text: "Shelling hit Saraqib.", Published: time.Now()})
-	if ErrorCode(err) != EINTERNAL || !strings.Contains(ErrorMessage(err), "geoparsing this report failed") {
+	_, err := p.Prepare(context.Background(), &geo.Report{Text: "Shelling hit Saraqib.", Published: time.Now()})
+	if geo.ErrorCode(err) != geo.EINTERNAL || !strings.Contains(geo.ErrorMessage(err), "geoparsing this report failed") {
 		t.Fatalf("Prepare with a panicking parser: %v, want an internal error", err)
 	}
 }
