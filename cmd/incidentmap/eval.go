@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/incidentmap/incidentmap/geo"
+	"github.com/incidentmap/incidentmap/geo/eval"
 )
 
 // runEval implements `incidentmap eval [--db PATH] CORPUS.jsonl [--json]`.
@@ -48,15 +49,15 @@ func runEval(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		return err
 	}
 	defer f.Close()
-	var docs []*geo.EvalDoc
-	if err := geo.ReadCorpus(f, func(d *geo.EvalDoc) error { docs = append(docs, d); return nil }); err != nil {
+	var docs []*eval.Doc
+	if err := eval.ReadCorpus(f, func(d *eval.Doc) error { docs = append(docs, d); return nil }); err != nil {
 		return fmt.Errorf("%s: %s", rest[0], errMessageOrErr(err))
 	}
 	g, err := gf.load(ctx, newTextLogger(stderr, *verbose))
 	if err != nil {
 		return err
 	}
-	includeAdj := *adj == "yes" || *adj == "auto" && geo.CorpusAnnotatesAdjectives(g, docs)
+	includeAdj := *adj == "yes" || *adj == "auto" && eval.CorpusAnnotatesAdjectives(g, docs)
 	res, wallRate := evaluate(geo.NewGeoparser(g), docs, includeAdj)
 	if *asJSON {
 		return json.NewEncoder(stdout).Encode(res)
@@ -76,11 +77,11 @@ func runEval(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 // use the process's CPU time (user + system) over the parse loop, so a
 // busy shared machine does not distort them; the wall-clock rate is
 // returned as well.
-func evaluate(p *geo.Geoparser, docs []*geo.EvalDoc, includeAdj bool) (geo.EvalResult, float64) {
+func evaluate(p *geo.Geoparser, docs []*eval.Doc, includeAdj bool) (eval.Result, float64) {
 	prev := runtime.GOMAXPROCS(1)
 	defer runtime.GOMAXPROCS(prev)
 	runtime.GC() // start from a clean heap: the gazetteer's garbage is not the parser's
-	preds := make([][]geo.Prediction, len(docs))
+	preds := make([][]eval.Prediction, len(docs))
 	cpu0 := cpuTime()
 	start := time.Now()
 	for i, d := range docs {
@@ -88,12 +89,12 @@ func evaluate(p *geo.Geoparser, docs []*geo.EvalDoc, includeAdj bool) (geo.EvalR
 			if t.Adjectival && !includeAdj {
 				continue
 			}
-			preds[i] = append(preds[i], geo.Prediction{Start: t.Start, End: t.End, Lat: t.Lat, Lon: t.Lon})
+			preds[i] = append(preds[i], eval.Prediction{Start: t.Start, End: t.End, Lat: t.Lat, Lon: t.Lon})
 		}
 	}
 	wall := time.Since(start).Seconds()
 	cpu := (cpuTime() - cpu0).Seconds()
-	var s geo.Scorer
+	var s eval.Scorer
 	for i, d := range docs {
 		s.Add(d, preds[i])
 	}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/incidentmap/incidentmap/cmd/incidentmap/internal/store"
 	"github.com/incidentmap/incidentmap/geo"
+	"github.com/incidentmap/incidentmap/geo/eval"
 )
 
 // gazetteerFlags are the flags that choose a gazetteer: a database, or
@@ -131,7 +132,7 @@ type jsonlPlace struct {
 func geoparseJSONL(p *geo.Geoparser, stdin io.Reader, stdout io.Writer) error {
 	w := bufio.NewWriter(stdout)
 	enc := json.NewEncoder(w)
-	err := geo.ReadCorpus(stdin, func(d *geo.EvalDoc) error {
+	err := eval.ReadCorpus(stdin, func(d *eval.Doc) error {
 		places := []jsonlPlace{}
 		for _, t := range p.Parse(d.Text) {
 			places = append(places, jsonlPlace{Start: t.Start, End: t.End, Name: t.Name, Text: t.Text,

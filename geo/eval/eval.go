@@ -1,4 +1,8 @@
-package geo
+// Package eval scores a geoparser on an annotated corpus exactly as
+// ../shared/eval/README.md says, so that figures compare with the published
+// ones: it reads the JSON-lines corpora and computes strict and overlap
+// precision, recall and F1, accuracy at 161 km, error distances and AUC.
+package eval
 
 import (
 	"bufio"
@@ -7,13 +11,12 @@ import (
 	"math"
 	"sort"
 	"strings"
+
+	"github.com/incidentmap/incidentmap/geo"
 )
 
-// Geoparsing evaluation, scored exactly as ../shared/eval/README.md says
-// so that figures compare with the published ones.
-
-// EvalDoc is one document of an annotated corpus (one JSON line).
-type EvalDoc struct {
+// Doc is one document of an annotated corpus (one JSON line).
+type Doc struct {
 	ID          string        `json:"id"`
 	Text        string        `json:"text"`
 	Toponyms    []GoldToponym `json:"toponyms"`
@@ -40,7 +43,7 @@ type Span struct {
 
 // ReadCorpus reads a JSON-lines corpus and calls fn per document. A line
 // that is not valid JSON is an EINVALID error naming the line.
-func ReadCorpus(r io.Reader, fn func(*EvalDoc) error) error {
+func ReadCorpus(r io.Reader, fn func(*Doc) error) error {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 1<<20), 64<<20)
 	n := 0
@@ -50,9 +53,9 @@ func ReadCorpus(r io.Reader, fn func(*EvalDoc) error) error {
 		if line == "" {
 			continue
 		}
-		var d EvalDoc
+		var d Doc
 		if err := json.Unmarshal([]byte(line), &d); err != nil {
-			return Errorf(EINVALID, "line %d: %v", n, err)
+			return geo.Errorf(geo.EINVALID, "line %d: %v", n, err)
 		}
 		if err := fn(&d); err != nil {
 			return err
@@ -67,9 +70,9 @@ type Prediction struct {
 	Lat, Lon   float64
 }
 
-// EvalResult holds the scores of a corpus run. Km figures and AUC are over
+// Result holds the scores of a corpus run. Km figures and AUC are over
 // the strict true positives; AUC is lower-is-better.
-type EvalResult struct {
+type Result struct {
 	Docs      int `json:"docs"`
 	Words     int `json:"words"`
 	Gold      int `json:"gold"`
@@ -103,7 +106,7 @@ type Scorer struct {
 }
 
 // Add scores the predictions for one document.
-func (s *Scorer) Add(d *EvalDoc, preds []Prediction) {
+func (s *Scorer) Add(d *Doc, preds []Prediction) {
 	s.docs++
 	s.words += len(strings.Fields(d.Text))
 	s.gold += len(d.Toponyms)
@@ -139,7 +142,7 @@ func (s *Scorer) Add(d *EvalDoc, preds []Prediction) {
 		if strict >= 0 {
 			s.tp++
 			g := d.Toponyms[strict]
-			e := HaversineKm(p.Lat, p.Lon, g.Lat, g.Lon)
+			e := geo.HaversineKm(p.Lat, p.Lon, g.Lat, g.Lon)
 			s.errs = append(s.errs, e)
 			if e <= 161 {
 				s.within161++
@@ -154,8 +157,8 @@ func (s *Scorer) Add(d *EvalDoc, preds []Prediction) {
 }
 
 // Result returns the scores; seconds is the time spent geoparsing.
-func (s *Scorer) Result(seconds float64) EvalResult {
-	r := EvalResult{Docs: s.docs, Words: s.words, Gold: s.gold, Predicted: s.pred, TP: s.tp, Seconds: seconds}
+func (s *Scorer) Result(seconds float64) Result {
+	r := Result{Docs: s.docs, Words: s.words, Gold: s.gold, Predicted: s.pred, TP: s.tp, Seconds: seconds}
 	r.Precision, r.Recall, r.F1 = prf(s.tp, s.pred, s.tp, s.gold)
 	r.OverlapPrecision, r.OverlapRecall, r.OverlapF1 = prf(s.ovPredTP, s.pred, s.ovGoldHit, s.gold)
 	if n := len(s.errs); n > 0 {
@@ -221,12 +224,12 @@ func auc(sorted []float64) float64 {
 // adjectival forms ("Russian") as toponyms, judged from its gold spans: LGL
 // does, GeoVirus does not. The scorer (never the parser) uses it to decide
 // whether the parser's adjectival toponyms are part of the task.
-func CorpusAnnotatesAdjectives(g *Gazetteer, docs []*EvalDoc) bool {
+func CorpusAnnotatesAdjectives(g *geo.Gazetteer, docs []*Doc) bool {
 	for _, d := range docs {
 		rs := []rune(d.Text)
 		for _, t := range d.Toponyms {
 			if t.Start >= 0 && t.End <= len(rs) && t.Start < t.End {
-				if w := string(rs[t.Start:t.End]); g.Demonym(w) != nil && !g.HasKey(StrictKey(w)) {
+				if w := string(rs[t.Start:t.End]); g.Demonym(w) != nil && !g.HasKey(geo.StrictKey(w)) {
 					return true
 				}
 			}

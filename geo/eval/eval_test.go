@@ -1,13 +1,15 @@
-package geo
+package eval
 
 import (
 	"math"
 	"strings"
 	"testing"
+
+	"github.com/incidentmap/incidentmap/geo"
 )
 
 func TestScorer(t *testing.T) {
-	doc := &EvalDoc{
+	doc := &Doc{
 		ID:   "d1",
 		Text: "Idlib and Hama were shelled near Main Street in Aleppo.",
 		Toponyms: []GoldToponym{
@@ -40,7 +42,7 @@ func TestScorer(t *testing.T) {
 	if !near(r.Acc161, 0.5) || !near(r.EndToEnd, 1.0/3) {
 		t.Errorf("Acc161=%v EndToEnd=%v, want 0.5 and 1/3", r.Acc161, r.EndToEnd)
 	}
-	far := HaversineKm(35.13, 36.75, 25.36, 55.39)
+	far := geo.HaversineKm(35.13, 36.75, 25.36, 55.39)
 	if !near(r.MeanKm, far/2) || !near(r.MedianKm, far/2) {
 		t.Errorf("mean/median km = %v/%v, want %v", r.MeanKm, r.MedianKm, far/2)
 	}
@@ -55,7 +57,7 @@ func TestScorer(t *testing.T) {
 
 func TestHaversineKm(t *testing.T) {
 	// Damascus to Aleppo is about 310 km.
-	if d := HaversineKm(33.51, 36.29, 36.20, 37.16); d < 300 || d > 320 {
+	if d := geo.HaversineKm(33.51, 36.29, 36.20, 37.16); d < 300 || d > 320 {
 		t.Errorf("Damascus-Aleppo = %.0f km, want ~310", d)
 	}
 }
@@ -64,8 +66,8 @@ func TestReadCorpus(t *testing.T) {
 	in := `{"id": "a", "text": "Café in Paris", "toponyms": [{"start": 8, "end": 13, "name": "Paris", "lat": 48.85, "lon": 2.35}]}` + "\n\n" +
 		`{"id": "b", "text": "x"}` + "\n" + `{not json}`
 	var ids []string
-	err := ReadCorpus(strings.NewReader(in), func(d *EvalDoc) error { ids = append(ids, d.ID); return nil })
-	if len(ids) != 2 || ErrorCode(err) != EINVALID || !strings.Contains(ErrorMessage(err), "line 4") {
+	err := ReadCorpus(strings.NewReader(in), func(d *Doc) error { ids = append(ids, d.ID); return nil })
+	if len(ids) != 2 || geo.ErrorCode(err) != geo.EINVALID || !strings.Contains(geo.ErrorMessage(err), "line 4") {
 		t.Errorf("ids=%v err=%v, want [a b] then EINVALID on line 4", ids, err)
 	}
 }
