@@ -10,6 +10,7 @@ import (
 	"strconv"
 
 	"github.com/incidentmap/incidentmap/geo"
+	"github.com/incidentmap/incidentmap/geo/merge"
 )
 
 // Merge search window: stored incidents farther than this from a new one
@@ -108,13 +109,13 @@ func (db *DB) findSameEvent(ctx context.Context, tx *sql.Tx, reportID int64, own
 	if c := math.Cos(inc.Lat * math.Pi / 180); c > 0.01 {
 		dLon = math.Min(dLat/c, 180)
 	}
-	nLat, nLon := nearBox(inc.Lat, geo.MergeNearbyKm)
+	nLat, nLon := nearBox(inc.Lat, merge.MergeNearbyKm)
 	day := dayNum(inc.Date)
 	args := []any{day - mergeDays, day + mergeDays, inc.Lon - dLon, inc.Lon + dLon, inc.Lat - dLat, inc.Lat + dLat,
 		inc.Lon - nLon, inc.Lon + nLon, inc.Lat - nLat, inc.Lat + nLat, inc.GeonameID, inc.GeonameID,
-		day, geo.MergeWindowDays(inc.DatePrecision),
-		geo.DatePrecisionWeek, geo.MergeWindowDays(geo.DatePrecisionWeek),
-		geo.DatePrecisionMonth, geo.MergeWindowDays(geo.DatePrecisionMonth)}
+		day, merge.MergeWindowDays(inc.DatePrecision),
+		geo.DatePrecisionWeek, merge.MergeWindowDays(geo.DatePrecisionWeek),
+		geo.DatePrecisionMonth, merge.MergeWindowDays(geo.DatePrecisionMonth)}
 	// Driven by incidents_role_day: a month of incidents, checked for
 	// the boxes inside the index, is fewer rows than every incident of a
 	// busy town's box over the years. Most rows of a busy window are
@@ -153,7 +154,7 @@ func (db *DB) findSameEvent(ctx context.Context, tx *sql.Tx, reportID int64, own
 	slices.SortFunc(cands, func(a, b geo.Incident) int { return cmp.Compare(a.ID, b.ID) })
 	cands = cands[:min(len(cands), mergeMaxCandidates)]
 	for i := range cands {
-		if !geo.SameEvent(&cands[i], inc) {
+		if !merge.SameEvent(&cands[i], inc) {
 			continue
 		}
 		full, err := db.queryIncidents(ctx, tx, `SELECT `+incidentColumns+` FROM incidents i WHERE i.id = ?`, cands[i].ID)

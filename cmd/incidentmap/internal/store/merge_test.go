@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/incidentmap/incidentmap/geo"
+	"github.com/incidentmap/incidentmap/geo/merge"
 )
 
 // TestFindSameEvent_Candidates pins which stored incidents the merge
@@ -108,12 +109,12 @@ func TestNearBox(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	for _, lat := range []float64{0, 35.9, -60, 84, 89.95} {
 		t.Run(fmt.Sprint(lat), func(t *testing.T) {
-			dLat, dLon := nearBox(lat, geo.MergeNearbyKm)
+			dLat, dLon := nearBox(lat, merge.MergeNearbyKm)
 			for range 20000 {
 				// A point within MergeNearbyKm: bearing and distance at random,
 				// many right at the edge.
 				brg := rng.Float64() * 2 * math.Pi
-				d := geo.MergeNearbyKm * math.Min(1, 0.9+rng.Float64()*0.2) / 6371
+				d := merge.MergeNearbyKm * math.Min(1, 0.9+rng.Float64()*0.2) / 6371
 				p1 := lat * math.Pi / 180
 				p2 := math.Asin(math.Sin(p1)*math.Cos(d) + math.Cos(p1)*math.Sin(d)*math.Cos(brg))
 				dl := math.Atan2(math.Sin(brg)*math.Sin(d)*math.Cos(p1), math.Cos(d)-math.Sin(p1)*math.Sin(p2))
@@ -123,7 +124,7 @@ func TestNearBox(t *testing.T) {
 				}
 			}
 			if lat == 35.9 && (dLat > 0.1 || dLon > 0.12) {
-				t.Errorf("box ±%.4f,±%.4f is much larger than %v km", dLat, dLon, geo.MergeNearbyKm)
+				t.Errorf("box ±%.4f,±%.4f is much larger than %v km", dLat, dLon, merge.MergeNearbyKm)
 			}
 		})
 	}
@@ -167,7 +168,7 @@ func TestFindSameEvent_DateWindows(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if want := geo.SameEvent(stored, inc); want != tt.want {
+			if want := merge.SameEvent(stored, inc); want != tt.want {
 				t.Fatalf("geo.SameEvent = %v, but the case wants %v: fix the case", want, tt.want)
 			}
 			if (got != nil) != tt.want {

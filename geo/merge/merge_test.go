@@ -1,30 +1,32 @@
-package geo
+package merge
 
 import (
 	"encoding/json"
 	"os"
 	"testing"
 	"time"
+
+	"github.com/incidentmap/incidentmap/geo"
 )
 
 // mergeCase is one pair of incidents from two reports in testdata/merge.
 type mergeCase struct {
 	Name  string       `json:"name"`
 	Same  bool         `json:"same"`
-	RoleB Role         `json:"role_b"`
+	RoleB geo.Role     `json:"role_b"`
 	A     mergeFixture `json:"a"`
 	B     mergeFixture `json:"b"`
 }
 
 type mergeFixture struct {
-	Incident
+	geo.Incident
 	DateS string `json:"date"`
 }
 
-func (f mergeFixture) incident(tb testing.TB, role Role) *Incident {
+func (f mergeFixture) incident(tb testing.TB, role geo.Role) *geo.Incident {
 	tb.Helper()
 	inc := f.Incident
-	d, err := time.Parse(DateLayout, f.DateS)
+	d, err := time.Parse(geo.DateLayout, f.DateS)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -46,11 +48,11 @@ func TestSameEvent(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.Name, func(t *testing.T) {
-			roleB := RoleIncident
+			roleB := geo.RoleIncident
 			if tc.RoleB != "" {
 				roleB = tc.RoleB
 			}
-			a, b := tc.A.incident(t, RoleIncident), tc.B.incident(t, roleB)
+			a, b := tc.A.incident(t, geo.RoleIncident), tc.B.incident(t, roleB)
 			if got := SameEvent(a, b); got != tc.Same {
 				t.Errorf("SameEvent = %v, want %v (similarity %.2f)", got, tc.Same, sentenceSimilarity(a.Sentence, b.Sentence))
 			}
@@ -62,7 +64,7 @@ func TestSameEvent(t *testing.T) {
 }
 
 func TestSameEventNil(t *testing.T) {
-	if SameEvent(nil, &Incident{Role: RoleIncident}) {
+	if SameEvent(nil, &geo.Incident{Role: geo.RoleIncident}) {
 		t.Error("SameEvent(nil, x) = true")
 	}
 }

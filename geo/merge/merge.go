@@ -1,10 +1,12 @@
-package geo
+package merge
 
 import (
 	"math"
 	"strings"
 	"time"
 	"unicode"
+
+	"github.com/incidentmap/incidentmap/geo"
 )
 
 // Merging: the same event reported by several outlets is one incident.
@@ -39,8 +41,8 @@ const MergeSimilarity = 0.35
 
 // SameEvent reports whether two incidents from different reports describe
 // the same event, so that the store keeps one incident listing both.
-func SameEvent(a, b *Incident) bool {
-	if a == nil || b == nil || a.Role != RoleIncident || b.Role != RoleIncident || mgShareReport(a, b) {
+func SameEvent(a, b *geo.Incident) bool {
+	if a == nil || b == nil || a.Role != geo.RoleIncident || b.Role != geo.RoleIncident || mgShareReport(a, b) {
 		return false
 	}
 	if !mgSamePlace(a, b) || !mgDatesOverlap(a, b) {
@@ -49,11 +51,11 @@ func SameEvent(a, b *Incident) bool {
 	if sentenceSimilarity(a.Sentence, b.Sentence) >= MergeSimilarity {
 		return true
 	}
-	sameDay := a.DatePrecision == DatePrecisionDay && b.DatePrecision == DatePrecisionDay && a.Date.Equal(b.Date)
+	sameDay := a.DatePrecision == geo.DatePrecisionDay && b.DatePrecision == geo.DatePrecisionDay && a.Date.Equal(b.Date)
 	return sameDay && mgCompatible(mgEventKinds(a.Sentence), mgEventKinds(b.Sentence))
 }
 
-func mgShareReport(a, b *Incident) bool {
+func mgShareReport(a, b *geo.Incident) bool {
 	ids := map[int64]bool{}
 	for _, id := range append([]int64{a.ReportID}, a.ReportIDs...) {
 		if id != 0 {
@@ -68,7 +70,7 @@ func mgShareReport(a, b *Incident) bool {
 	return false
 }
 
-func mgSamePlace(a, b *Incident) bool {
+func mgSamePlace(a, b *geo.Incident) bool {
 	if a.GeonameID != 0 && a.GeonameID == b.GeonameID {
 		return true
 	}
@@ -76,13 +78,13 @@ func mgSamePlace(a, b *Incident) bool {
 	if km > MergeNearbyKm {
 		return false
 	}
-	exact := func(i *Incident) bool { return i.GeonameID != 0 && i.Precision == PrecisionExact }
+	exact := func(i *geo.Incident) bool { return i.GeonameID != 0 && i.Precision == geo.PrecisionExact }
 	if exact(a) && exact(b) {
 		return true
 	}
 	for _, x := range []string{a.Place, a.Name} {
 		for _, y := range []string{b.Place, b.Name} {
-			if x != "" && y != "" && LooseKey(x) == LooseKey(y) {
+			if x != "" && y != "" && geo.LooseKey(x) == geo.LooseKey(y) {
 				return true
 			}
 		}
@@ -104,9 +106,9 @@ func mgDistanceKm(lat1, lon1, lat2, lon2 float64) float64 {
 // only if their dates are at most the sum of their windows apart.
 func MergeWindowDays(precision int) int {
 	switch precision {
-	case DatePrecisionWeek:
+	case geo.DatePrecisionWeek:
 		return 7
-	case DatePrecisionMonth:
+	case geo.DatePrecisionMonth:
 		return 31
 	}
 	return 0
@@ -115,7 +117,7 @@ func MergeWindowDays(precision int) int {
 // mgWindow is MergeWindowDays as a duration.
 func mgWindow(p int) time.Duration { return time.Duration(MergeWindowDays(p)) * 24 * time.Hour }
 
-func mgDatesOverlap(a, b *Incident) bool {
+func mgDatesOverlap(a, b *geo.Incident) bool {
 	d := a.Date.Sub(b.Date)
 	if d < 0 {
 		d = -d
