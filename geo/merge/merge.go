@@ -1,3 +1,22 @@
+// Package merge decides when two incidents are one event: the same event
+// reported by several outlets is one incident.
+//
+// SameEvent(a, b) holds when all of these do:
+//
+//   - both are RoleIncident and they share no report (incidents of one report
+//     are never merged; a report that names a place twice gives two rows);
+//   - same place: the same GeonameID; or both exact (Precision 1, resolved)
+//     and at most NearbyKm apart; or similar names (same LooseKey of the
+//     text or gazetteer name) at most NearbyKm apart, which is how two
+//     unresolved mentions of one village placed at their governorate match;
+//   - overlapping date windows: |a.Date - b.Date| ≤ w(a) + w(b), where w is 0
+//     days for day precision, 7 for week, 31 for month;
+//   - and either similar sentences (MinSimilarity or more, see
+//     sentenceSimilarity) or, on the same day at day precision, compatible
+//     event words (an air strike and a bombing; an attack and anything violent).
+//
+// A place alone is not enough: two unresolved villages placed at the same
+// governorate centroid are 0 km apart yet different places.
 package merge
 
 import (
@@ -9,53 +28,34 @@ import (
 	"github.com/incidentmap/incidentmap/geo"
 )
 
-// Merging: the same event reported by several outlets is one incident.
-//
-// SameEvent(a, b) holds when all of these do:
-//
-//   - both are RoleIncident and they share no report (incidents of one report
-//     are never merged; a report that names a place twice gives two rows);
-//   - same place: the same GeonameID; or both exact (Precision 1, resolved)
-//     and at most MergeNearbyKm apart; or similar names (same LooseKey of the
-//     text or gazetteer name) at most MergeNearbyKm apart, which is how two
-//     unresolved mentions of one village placed at their governorate match;
-//   - overlapping date windows: |a.Date - b.Date| ≤ w(a) + w(b), where w is 0
-//     days for day precision, 7 for week, 31 for month;
-//   - and either similar sentences (MergeSimilarity or more, see
-//     sentenceSimilarity) or, on the same day at day precision, compatible
-//     event words (an air strike and a bombing; an attack and anything violent).
-//
-// A place alone is not enough: two unresolved villages placed at the same
-// governorate centroid are 0 km apart yet different places.
-
-// MergeNearbyKm is how far apart (km) two incidents may be and still be at
+// NearbyKm is how far apart (km) two incidents may be and still be at
 // the same place.
-const MergeNearbyKm = 10
+const NearbyKm = 10
 
-// MergeSimilarity is the least sentence similarity (content-word overlap
+// MinSimilarity is the least sentence similarity (content-word overlap
 // coefficient, 0..1) for two sentences to tell of the same event. 0.35 keeps
 // two rewordings of one event (which share the place, the event noun and the
 // actors) and parts different events at one place (which share little more
 // than the place name). See testdata/merge.
-const MergeSimilarity = 0.35
+const MinSimilarity = 0.35
 
 // SameEvent reports whether two incidents from different reports describe
 // the same event, so that the store keeps one incident listing both.
 func SameEvent(a, b *geo.Incident) bool {
-	if a == nil || b == nil || a.Role != geo.RoleIncident || b.Role != geo.RoleIncident || mgShareReport(a, b) {
+	if a == nil || b == nil || a.Role != geo.RoleIncident || b.Role != geo.RoleIncident || shareReport(a, b) {
 		return false
 	}
-	if !mgSamePlace(a, b) || !mgDatesOverlap(a, b) {
+	if !samePlace(a, b) || !datesOverlap(a, b) {
 		return false
 	}
-	if sentenceSimilarity(a.Sentence, b.Sentence) >= MergeSimilarity {
+	if sentenceSimilarity(a.Sentence, b.Sentence) >= MinSimilarity {
 		return true
 	}
 	sameDay := a.DatePrecision == geo.DatePrecisionDay && b.DatePrecision == geo.DatePrecisionDay && a.Date.Equal(b.Date)
-	return sameDay && mgCompatible(mgEventKinds(a.Sentence), mgEventKinds(b.Sentence))
+	return sameDay && compatibleKinds(eventKinds(a.Sentence), eventKinds(b.Sentence))
 }
 
-func mgShareReport(a, b *geo.Incident) bool {
+func shareReport(a, b *geo.Incident) bool {
 	ids := map[int64]bool{}
 	for _, id := range append([]int64{a.ReportID}, a.ReportIDs...) {
 		if id != 0 {
@@ -70,12 +70,12 @@ func mgShareReport(a, b *geo.Incident) bool {
 	return false
 }
 
-func mgSamePlace(a, b *geo.Incident) bool {
+func samePlace(a, b *geo.Incident) bool {
 	if a.GeonameID != 0 && a.GeonameID == b.GeonameID {
 		return true
 	}
 	km := mgDistanceKm(a.Lat, a.Lon, b.Lat, b.Lon)
-	if km > MergeNearbyKm {
+	if km > NearbyKm {
 		return false
 	}
 	exact := func(i *geo.Incident) bool { return i.GeonameID != 0 && i.Precision == geo.PrecisionExact }
@@ -101,10 +101,10 @@ func mgDistanceKm(lat1, lon1, lat2, lon2 float64) float64 {
 	return 2 * r * math.Asin(math.Min(1, math.Sqrt(h)))
 }
 
-// MergeWindowDays is the half-width in days of the date window of an
+// WindowDays is the half-width in days of the date window of an
 // incident dated with the given precision: two incidents can be one event
 // only if their dates are at most the sum of their windows apart.
-func MergeWindowDays(precision int) int {
+func WindowDays(precision int) int {
 	switch precision {
 	case geo.DatePrecisionWeek:
 		return 7
@@ -114,20 +114,20 @@ func MergeWindowDays(precision int) int {
 	return 0
 }
 
-// mgWindow is MergeWindowDays as a duration.
-func mgWindow(p int) time.Duration { return time.Duration(MergeWindowDays(p)) * 24 * time.Hour }
+// window is WindowDays as a duration.
+func window(p int) time.Duration { return time.Duration(WindowDays(p)) * 24 * time.Hour }
 
-func mgDatesOverlap(a, b *geo.Incident) bool {
+func datesOverlap(a, b *geo.Incident) bool {
 	d := a.Date.Sub(b.Date)
 	if d < 0 {
 		d = -d
 	}
-	return d <= mgWindow(a.DatePrecision)+mgWindow(b.DatePrecision)
+	return d <= window(a.DatePrecision)+window(b.DatePrecision)
 }
 
-// mgStop are words that say nothing about which event a sentence tells of.
+// stopWords are words that say nothing about which event a sentence tells of.
 // Read-only after initialisation.
-var mgStop = func() map[string]bool {
+var stopWords = func() map[string]bool {
 	m := map[string]bool{}
 	for _, w := range strings.Fields(`a an the and or but of in on at to for from by with without into onto
 		over under near after before since during about against between as than that this these those
@@ -142,16 +142,16 @@ var mgStop = func() map[string]bool {
 	return m
 }()
 
-// mgTokens returns the content words of s: lower case, stop words and
+// contentWords returns the content words of s: lower case, stop words and
 // one-letter words dropped, a final plural "s" removed ("strikes" = "strike").
-func mgTokens(s string) map[string]bool {
+func contentWords(s string) map[string]bool {
 	out := map[string]bool{}
 	f := strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
 		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '-'
 	})
 	for _, w := range f {
 		w = strings.Trim(w, "-")
-		if len(w) < 2 || mgStop[w] {
+		if len(w) < 2 || stopWords[w] {
 			continue
 		}
 		if len(w) > 3 && strings.HasSuffix(w, "s") && !strings.HasSuffix(w, "ss") {
@@ -166,7 +166,7 @@ func mgTokens(s string) map[string]bool {
 // sentences' content words: 1 when one sentence's words are all in the
 // other, which suits a short wire sentence against a long report sentence.
 func sentenceSimilarity(a, b string) float64 {
-	ta, tb := mgTokens(a), mgTokens(b)
+	ta, tb := contentWords(a), contentWords(b)
 	n := min(len(ta), len(tb))
 	if n == 0 {
 		return 0
@@ -180,9 +180,9 @@ func sentenceSimilarity(a, b string) float64 {
 	return float64(common) / float64(n)
 }
 
-// mgKinds groups event words. "violence" are the generic ones, compatible
+// eventWords groups event words. "violence" are the generic ones, compatible
 // with every violent kind.
-var mgKinds = map[string][]string{
+var eventWords = map[string][]string{
 	"air":          {"air strike", "airstrike", "air raid", "warplane", "jets", "bombed", "bombing", "barrel bomb", "helicopter", "drone strike"},
 	"shelling":     {"shell", "artillery", "mortar", "rocket", "missile"},
 	"ground":       {"offensive", "assault", "advance", "clash", "fighting", "battle", "ambush", "stormed", "raid", "occupied", "captured", "seized", "took control", "breach", "incursion"},
@@ -192,12 +192,12 @@ var mgKinds = map[string][]string{
 	"displacement": {"fled", "displaced", "evacuat", "refugee"},
 }
 
-// mgEventKinds returns the kinds of event words in s (matched as word
+// eventKinds returns the kinds of event words in s (matched as word
 // prefixes, so "shelling" and "shelled" are "shell").
-func mgEventKinds(s string) map[string]bool {
+func eventKinds(s string) map[string]bool {
 	lower := " " + strings.ToLower(s)
 	out := map[string]bool{}
-	for kind, words := range mgKinds {
+	for kind, words := range eventWords {
 		for _, w := range words {
 			if strings.Contains(lower, " "+w) {
 				out[kind] = true
@@ -208,10 +208,10 @@ func mgEventKinds(s string) map[string]bool {
 	return out
 }
 
-// mgCompatible reports whether two sets of event kinds can be one event:
+// compatibleKinds reports whether two sets of event kinds can be one event:
 // they share a kind, or one is generic violence and the other violent, or
 // neither names an event.
-func mgCompatible(a, b map[string]bool) bool {
+func compatibleKinds(a, b map[string]bool) bool {
 	if len(a) == 0 && len(b) == 0 {
 		return true
 	}

@@ -14,7 +14,7 @@ import (
 )
 
 // Merge search window: stored incidents farther than this from a new one
-// are never compared with it (geo.SameEvent decides within the window).
+// are never compared with it (merge.SameEvent decides within the window).
 const (
 	mergeRadiusKm = 25.0
 	mergeDays     = 31
@@ -24,7 +24,7 @@ const (
 )
 
 // storeIncident stores inc as found in report r (already inserted in tx):
-// merged into a stored incident of another report that geo.SameEvent
+// merged into a stored incident of another report that merge.SameEvent
 // matches, or inserted. It sets inc.ID either way. own lists the incidents
 // already linked to r (those stored for it so far in tx): r is new, so no
 // other incident is.
@@ -98,7 +98,7 @@ func mergeInto(ctx context.Context, tx *sql.Tx, existing *geo.Incident, r *geo.R
 }
 
 // findSameEvent returns the lowest-id stored incident, from a report other
-// than reportID, within the merge window of inc for which geo.SameEvent
+// than reportID, within the merge window of inc for which merge.SameEvent
 // holds, or nil. Only candidates that can be at the same place are read
 // (the same GeonameID, or near enough), and of those only the
 // mergeMaxCandidates lowest ids are compared. own lists the incidents
@@ -109,22 +109,22 @@ func (db *DB) findSameEvent(ctx context.Context, tx *sql.Tx, reportID int64, own
 	if c := math.Cos(inc.Lat * math.Pi / 180); c > 0.01 {
 		dLon = math.Min(dLat/c, 180)
 	}
-	nLat, nLon := nearBox(inc.Lat, merge.MergeNearbyKm)
+	nLat, nLon := nearBox(inc.Lat, merge.NearbyKm)
 	day := dayNum(inc.Date)
 	args := []any{day - mergeDays, day + mergeDays, inc.Lon - dLon, inc.Lon + dLon, inc.Lat - dLat, inc.Lat + dLat,
 		inc.Lon - nLon, inc.Lon + nLon, inc.Lat - nLat, inc.Lat + nLat, inc.GeonameID, inc.GeonameID,
-		day, merge.MergeWindowDays(inc.DatePrecision),
-		geo.DatePrecisionWeek, merge.MergeWindowDays(geo.DatePrecisionWeek),
-		geo.DatePrecisionMonth, merge.MergeWindowDays(geo.DatePrecisionMonth)}
+		day, merge.WindowDays(inc.DatePrecision),
+		geo.DatePrecisionWeek, merge.WindowDays(geo.DatePrecisionWeek),
+		geo.DatePrecisionMonth, merge.WindowDays(geo.DatePrecisionMonth)}
 	// Driven by incidents_role_day: a month of incidents, checked for
 	// the boxes inside the index, is fewer rows than every incident of a
 	// busy town's box over the years. Most rows of a busy window are
 	// other towns, ruled out by the near box before their row is read
-	// (geo.SameEvent wants the same GeonameID or at most MergeNearbyKm),
+	// (merge.SameEvent wants the same GeonameID or at most merge.NearbyKm),
 	// or other days (it wants overlapping date windows; in whole days
 	// this test is looser than its own, never stricter).
 	//
-	// Candidates are read lean (only what geo.SameEvent looks at): loading
+	// Candidates are read lean (only what merge.SameEvent looks at): loading
 	// every candidate's sources and reports cost most of an ingest. The
 	// match, if any, is then read in full. The report's own incidents are
 	// left out and the candidates ordered by id here rather than in SQL:
@@ -168,7 +168,7 @@ func (db *DB) findSameEvent(ctx context.Context, tx *sql.Tx, reportID int64, own
 
 // nearBox returns half-widths in degrees (latitude, longitude) of a box
 // around latitude lat that holds every point at most km away by the
-// great-circle distance geo.SameEvent measures (radius 6371 km), with a
+// great-circle distance merge.SameEvent measures (radius 6371 km), with a
 // margin for rounding.
 func nearBox(lat, km float64) (dLat, dLon float64) {
 	const r = 6371.0

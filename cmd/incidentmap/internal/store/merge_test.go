@@ -53,7 +53,7 @@ func TestFindSameEvent_Candidates(t *testing.T) {
 			for i := 0; i < tt.before; i++ {
 				o := other(i)
 				if tt.far {
-					o.Lat = lat + 0.15 // 17 km: in the 25 km window, past MergeNearbyKm
+					o.Lat = lat + 0.15 // 17 km: in the 25 km window, past merge.NearbyKm
 				}
 				incs = append(incs, o)
 			}
@@ -109,12 +109,12 @@ func TestNearBox(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	for _, lat := range []float64{0, 35.9, -60, 84, 89.95} {
 		t.Run(fmt.Sprint(lat), func(t *testing.T) {
-			dLat, dLon := nearBox(lat, merge.MergeNearbyKm)
+			dLat, dLon := nearBox(lat, merge.NearbyKm)
 			for range 20000 {
-				// A point within MergeNearbyKm: bearing and distance at random,
+				// A point within merge.NearbyKm: bearing and distance at random,
 				// many right at the edge.
 				brg := rng.Float64() * 2 * math.Pi
-				d := merge.MergeNearbyKm * math.Min(1, 0.9+rng.Float64()*0.2) / 6371
+				d := merge.NearbyKm * math.Min(1, 0.9+rng.Float64()*0.2) / 6371
 				p1 := lat * math.Pi / 180
 				p2 := math.Asin(math.Sin(p1)*math.Cos(d) + math.Cos(p1)*math.Sin(d)*math.Cos(brg))
 				dl := math.Atan2(math.Sin(brg)*math.Sin(d)*math.Cos(p1), math.Cos(d)-math.Sin(p1)*math.Sin(p2))
@@ -124,7 +124,7 @@ func TestNearBox(t *testing.T) {
 				}
 			}
 			if lat == 35.9 && (dLat > 0.1 || dLon > 0.12) {
-				t.Errorf("box ±%.4f,±%.4f is much larger than %v km", dLat, dLon, merge.MergeNearbyKm)
+				t.Errorf("box ±%.4f,±%.4f is much larger than %v km", dLat, dLon, merge.NearbyKm)
 			}
 		})
 	}
@@ -132,7 +132,7 @@ func TestNearBox(t *testing.T) {
 
 // TestFindSameEvent_DateWindows checks that the date test of the merge
 // query lets through every stored incident whose date window overlaps the
-// new one's, as geo.SameEvent wants, and that SameEvent has the last word.
+// new one's, as merge.SameEvent wants, and that SameEvent has the last word.
 func TestFindSameEvent_DateWindows(t *testing.T) {
 	incident := func(date string, precision int) *geo.Incident {
 		return &geo.Incident{Place: "Idlib", Name: "Idlib", GeonameID: 169389, Lat: 35.93, Lon: 36.63, Role: geo.RoleIncident,
@@ -169,7 +169,7 @@ func TestFindSameEvent_DateWindows(t *testing.T) {
 				t.Fatal(err)
 			}
 			if want := merge.SameEvent(stored, inc); want != tt.want {
-				t.Fatalf("geo.SameEvent = %v, but the case wants %v: fix the case", want, tt.want)
+				t.Fatalf("merge.SameEvent = %v, but the case wants %v: fix the case", want, tt.want)
 			}
 			if (got != nil) != tt.want {
 				t.Errorf("found=%v, want %v", got != nil, tt.want)

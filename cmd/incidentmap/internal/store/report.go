@@ -11,7 +11,7 @@ import (
 
 // CreateReport stores r and its incidents in one transaction, setting r.ID
 // and each incident's ID. Each new incident with role incident is compared
-// (geo.SameEvent) with the stored incidents of other reports within about
+// (merge.SameEvent) with the stored incidents of other reports within about
 // 25 km and a month; when one matches, r and its sources are attached to
 // it instead of storing a new incident, and the incident's ID is set to the
 // stored one. If a report with r.Hash exists, nothing changes: r.ID is set
