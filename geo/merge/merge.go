@@ -20,7 +20,6 @@
 package merge
 
 import (
-	"math"
 	"strings"
 	"time"
 	"unicode"
@@ -74,7 +73,7 @@ func samePlace(a, b *geo.Incident) bool {
 	if a.GeonameID != 0 && a.GeonameID == b.GeonameID {
 		return true
 	}
-	km := mgDistanceKm(a.Lat, a.Lon, b.Lat, b.Lon)
+	km := geo.HaversineKm(a.Lat, a.Lon, b.Lat, b.Lon)
 	if km > NearbyKm {
 		return false
 	}
@@ -90,15 +89,6 @@ func samePlace(a, b *geo.Incident) bool {
 		}
 	}
 	return false
-}
-
-// mgDistanceKm is the great-circle distance in km.
-func mgDistanceKm(lat1, lon1, lat2, lon2 float64) float64 {
-	const r = 6371.0
-	p1, p2 := lat1*math.Pi/180, lat2*math.Pi/180
-	dp, dl := p2-p1, (lon2-lon1)*math.Pi/180
-	h := math.Sin(dp/2)*math.Sin(dp/2) + math.Cos(p1)*math.Cos(p2)*math.Sin(dl/2)*math.Sin(dl/2)
-	return 2 * r * math.Asin(math.Min(1, math.Sqrt(h)))
 }
 
 // WindowDays is the half-width in days of the date window of an

@@ -168,8 +168,9 @@ func (db *DB) findSameEvent(ctx context.Context, tx *sql.Tx, reportID int64, own
 
 // nearBox returns half-widths in degrees (latitude, longitude) of a box
 // around latitude lat that holds every point at most km away by the
-// great-circle distance merge.SameEvent measures (radius 6371 km), with a
-// margin for rounding.
+// great-circle distance merge.SameEvent measures (geo.HaversineKm), with a
+// margin for rounding. r is a hair under geo.EarthRadiusKm, which only
+// widens the box.
 func nearBox(lat, km float64) (dLat, dLon float64) {
 	const r = 6371.0
 	a := km / r // the distance as an angle, in radians
