@@ -1,4 +1,4 @@
-package geo
+package geo_test
 
 import (
 	"encoding/json"
@@ -7,6 +7,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/incidentmap/incidentmap/geo"
+	"github.com/incidentmap/incidentmap/geo/reportfile"
 )
 
 func init() {
@@ -51,7 +54,7 @@ func TestAttributeReportGolden(t *testing.T) {
 			r := mustParseReportFile(t, path)
 			var sents []string
 			var incident []bool
-			for _, s := range SplitSentences(r.Text) {
+			for _, s := range geo.SplitSentences(r.Text) {
 				sents = append(sents, s.Text)
 				has := false
 				for _, p := range tt.places {
@@ -59,12 +62,12 @@ func TestAttributeReportGolden(t *testing.T) {
 				}
 				incident = append(incident, has)
 			}
-			evs := AttributeReport(sents, r.Published, incident)
+			evs := geo.AttributeReport(sents, r.Published, incident)
 			got := make([]attrGolden, len(evs))
 			for i, ev := range evs {
-				got[i] = attrGolden{Sentence: sents[i], Incident: incident[i], Date: ev.Date.Format(DateLayout),
+				got[i] = attrGolden{Sentence: sents[i], Incident: incident[i], Date: ev.Date.Format(geo.DateLayout),
 					DatePrecision: ev.DatePrecision, DateFromText: ev.DateFromText, Claims: strings.Split(claimsString(ev.Claims), "; "),
-					Disputed: Disputed(ev.Claims)}
+					Disputed: geo.Disputed(ev.Claims)}
 				if len(ev.Claims) == 0 {
 					got[i].Claims = nil
 				}
@@ -79,21 +82,21 @@ func TestAttributeReportCarry(t *testing.T) {
 	r := mustParseReportFile(t, "testdata/claims/ariha.txt")
 	var sents []string
 	var incident []bool
-	for _, s := range SplitSentences(r.Text) {
+	for _, s := range geo.SplitSentences(r.Text) {
 		sents = append(sents, s.Text)
 		incident = append(incident, strings.Contains(s.Text, "Ariha"))
 	}
-	evs := AttributeReport(sents, r.Published, incident)
+	evs := geo.AttributeReport(sents, r.Published, incident)
 	// Sentence 0: the attack near Ariha on Wednesday 2021-03-10.
 	ev := evs[0]
-	if ev.Date.Format(DateLayout) != "2021-03-10" || ev.DatePrecision != DatePrecisionDay {
-		t.Errorf("attack dated %s p%d, want 2021-03-10 p1", ev.Date.Format(DateLayout), ev.DatePrecision)
+	if ev.Date.Format(geo.DateLayout) != "2021-03-10" || ev.DatePrecision != geo.DatePrecisionDay {
+		t.Errorf("attack dated %s p%d, want 2021-03-10 p1", ev.Date.Format(geo.DateLayout), ev.DatePrecision)
 	}
-	want := map[string]Stance{
-		"Syrian state media":          StanceClaims,
-		"Russian Ministry of Defense": StanceClaims,
-		"National Liberation Front":   StanceDenies,
-		"Syrian Observatory":          StanceDenies,
+	want := map[string]geo.Stance{
+		"Syrian state media":          geo.StanceClaims,
+		"Russian Ministry of Defense": geo.StanceClaims,
+		"National Liberation Front":   geo.StanceDenies,
+		"Syrian Observatory":          geo.StanceDenies,
 	}
 	for name, st := range want {
 		found := false
@@ -104,19 +107,19 @@ func TestAttributeReportCarry(t *testing.T) {
 			t.Errorf("attack claims %q lack %s:%s", claimsString(ev.Claims), name, st)
 		}
 	}
-	if !Disputed(ev.Claims) {
+	if !geo.Disputed(ev.Claims) {
 		t.Error("attack not disputed")
 	}
 	// Sentence 3: the hilltop taken on Tuesday, denied by date.
-	if ev := evs[3]; ev.Date.Format(DateLayout) != "2021-03-09" || !Disputed(ev.Claims) {
-		t.Errorf("hilltop: %s disputed=%v (%s), want 2021-03-09 disputed", ev.Date.Format(DateLayout), Disputed(ev.Claims), claimsString(ev.Claims))
+	if ev := evs[3]; ev.Date.Format(geo.DateLayout) != "2021-03-09" || !geo.Disputed(ev.Claims) {
+		t.Errorf("hilltop: %s disputed=%v (%s), want 2021-03-09 disputed", ev.Date.Format(geo.DateLayout), geo.Disputed(ev.Claims), claimsString(ev.Claims))
 	}
 }
 
 func TestMergeClaims(t *testing.T) {
-	a := []Claim{{Claimant: "A", Stance: StanceClaims}}
-	b := []Claim{{Claimant: "A", Stance: StanceClaims}, {Claimant: "A", Stance: StanceDenies}, {Claimant: "B", Stance: StanceClaims}}
-	got := MergeClaims(a, b)
+	a := []geo.Claim{{Claimant: "A", Stance: geo.StanceClaims}}
+	b := []geo.Claim{{Claimant: "A", Stance: geo.StanceClaims}, {Claimant: "A", Stance: geo.StanceDenies}, {Claimant: "B", Stance: geo.StanceClaims}}
+	got := geo.MergeClaims(a, b)
 	if s := claimsString(got); s != "A:claims; A:denies; B:claims" {
 		t.Errorf("MergeClaims = %q", s)
 	}
@@ -125,13 +128,13 @@ func TestMergeClaims(t *testing.T) {
 	}
 }
 
-func mustParseReportFile(tb testing.TB, path string) *Report {
+func mustParseReportFile(tb testing.TB, path string) *geo.Report {
 	tb.Helper()
 	data, err := os.ReadFile(path)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	r, err := ParseReport(path, data)
+	r, err := reportfile.ParseReport(path, data)
 	if err != nil {
 		tb.Fatal(err)
 	}

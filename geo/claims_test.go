@@ -1,13 +1,15 @@
-package geo
+package geo_test
 
 import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/incidentmap/incidentmap/geo"
 )
 
 // claimsString renders claims compactly for comparisons: "Name:stance; ...".
-func claimsString(cs []Claim) string {
+func claimsString(cs []geo.Claim) string {
 	var b []string
 	for _, c := range cs {
 		b = append(b, fmt.Sprintf("%s:%s", c.Claimant, c.Stance))
@@ -72,7 +74,7 @@ func TestExtractClaims(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := claimsString(ExtractClaims(tt.sentence)); got != tt.want {
+			if got := claimsString(geo.ExtractClaims(tt.sentence)); got != tt.want {
 				t.Errorf("ExtractClaims(%q)\n got %q\nwant %q", tt.sentence, got, tt.want)
 			}
 		})
@@ -98,7 +100,7 @@ func TestExtractReportClaimsResolves(t *testing.T) {
 		"Russian Ministry of Defense:claims",
 		"Russian Ministry of Defense:claims",
 	}
-	got := ExtractReportClaims(sents)
+	got := geo.ExtractReportClaims(sents)
 	for i := range sents {
 		if g := claimsString(got[i]); g != want[i] {
 			t.Errorf("sentence %d %q\n got %q\nwant %q", i, sents[i], g, want[i])

@@ -1,15 +1,18 @@
-package geo
+package geo_test
 
 import (
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/incidentmap/incidentmap/geo"
+	"github.com/incidentmap/incidentmap/geo/reportfile"
 )
 
 // seedReport reads a seed report from ../shared/seeds; outside CI a missing
 // file skips the test.
-func seedReport(tb testing.TB, name string) *Report {
+func seedReport(tb testing.TB, name string) *geo.Report {
 	tb.Helper()
 	path := filepath.Join("..", "..", "shared", "seeds", name)
 	data, err := os.ReadFile(path)
@@ -19,7 +22,7 @@ func seedReport(tb testing.TB, name string) *Report {
 		}
 		tb.Skipf("seed report not available: %v", err)
 	}
-	r, err := ParseReport(path, data)
+	r, err := reportfile.ParseReport(path, data)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -28,11 +31,11 @@ func seedReport(tb testing.TB, name string) *Report {
 
 // seedEvents attributes a seed report; sentences naming one of places are
 // incident sentences (standing in for the geoparser).
-func seedEvents(tb testing.TB, r *Report, places ...string) ([]string, []SentenceEvent) {
+func seedEvents(tb testing.TB, r *geo.Report, places ...string) ([]string, []geo.SentenceEvent) {
 	tb.Helper()
 	var sents []string
 	var incident []bool
-	for _, s := range SplitSentences(r.Text) {
+	for _, s := range geo.SplitSentences(r.Text) {
 		sents = append(sents, s.Text)
 		has := false
 		for _, p := range places {
@@ -40,10 +43,10 @@ func seedEvents(tb testing.TB, r *Report, places ...string) ([]string, []Sentenc
 		}
 		incident = append(incident, has)
 	}
-	return sents, AttributeReport(sents, r.Published, incident)
+	return sents, geo.AttributeReport(sents, r.Published, incident)
 }
 
-func hasClaim(cs []Claim, name string, st Stance) bool {
+func hasClaim(cs []geo.Claim, name string, st geo.Stance) bool {
 	for _, c := range cs {
 		if c.Claimant == name && c.Stance == st {
 			return true
@@ -55,7 +58,7 @@ func hasClaim(cs []Claim, name string, st Stance) bool {
 // TestSeedIdlibClaims is issue 4, item 1.
 func TestSeedIdlibClaims(t *testing.T) {
 	r := seedReport(t, "000_8d61b3b92a4442ba.txt")
-	if got := r.Published.Format(DateLayout); got != "2020-01-23" || strings.HasPrefix(r.Text, "advertisement") {
+	if got := r.Published.Format(geo.DateLayout); got != "2020-01-23" || strings.HasPrefix(r.Text, "advertisement") {
 		t.Fatalf("Published = %s, text starts %.20q", got, r.Text)
 	}
 	sents, evs := seedEvents(t, r, "Idlib")
@@ -72,27 +75,27 @@ func TestSeedIdlibClaims(t *testing.T) {
 		t.Fatalf("sentences not found: attack %d, settlements %d", attack, settlements)
 	}
 	ev := evs[attack]
-	if ev.Date.Format(DateLayout) != "2020-01-23" || ev.DatePrecision != DatePrecisionDay {
-		t.Errorf("attack dated %s p%d, want 2020-01-23 p1", ev.Date.Format(DateLayout), ev.DatePrecision)
+	if ev.Date.Format(geo.DateLayout) != "2020-01-23" || ev.DatePrecision != geo.DatePrecisionDay {
+		t.Errorf("attack dated %s p%d, want 2020-01-23 p1", ev.Date.Format(geo.DateLayout), ev.DatePrecision)
 	}
 	for _, want := range []struct {
 		name string
-		st   Stance
+		st   geo.Stance
 	}{
-		{"Syrian state media", StanceClaims}, {"Russian Ministry of Defense", StanceClaims},
-		{"National Liberation Front", StanceDenies}, {"Syrian Observatory", StanceDenies},
+		{"Syrian state media", geo.StanceClaims}, {"Russian Ministry of Defense", geo.StanceClaims},
+		{"National Liberation Front", geo.StanceDenies}, {"Syrian Observatory", geo.StanceDenies},
 	} {
 		if !hasClaim(ev.Claims, want.name, want.st) {
 			t.Errorf("attack claims %q lack %s:%s", claimsString(ev.Claims), want.name, want.st)
 		}
 	}
-	if !Disputed(ev.Claims) {
+	if !geo.Disputed(ev.Claims) {
 		t.Error("attack not disputed")
 	}
-	if ev := evs[settlements]; ev.Date.Format(DateLayout) != "2020-01-22" || ev.DatePrecision != DatePrecisionDay {
-		t.Errorf("settlements dated %s p%d, want 2020-01-22 p1", ev.Date.Format(DateLayout), ev.DatePrecision)
+	if ev := evs[settlements]; ev.Date.Format(geo.DateLayout) != "2020-01-22" || ev.DatePrecision != geo.DatePrecisionDay {
+		t.Errorf("settlements dated %s p%d, want 2020-01-22 p1", ev.Date.Format(geo.DateLayout), ev.DatePrecision)
 	}
-	for _, c := range ExtractReportClaims(sents) {
+	for _, c := range geo.ExtractReportClaims(sents) {
 		for _, cl := range c {
 			if strings.Contains(cl.Claimant, "Turkestan") || cl.Claimant == "Rebels" || cl.Claimant == "War monitor" {
 				t.Errorf("unresolved or wrong claimant %q", cl.Claimant)
@@ -114,10 +117,10 @@ func TestSeedAbuDuhurClaims(t *testing.T) {
 			continue
 		}
 		n++
-		if ev.Date.Format(DateLayout) != "2019-01-23" || ev.DatePrecision != DatePrecisionWeek {
-			t.Errorf("sentence %d dated %s p%d, want 2019-01-23 p2", i, ev.Date.Format(DateLayout), ev.DatePrecision)
+		if ev.Date.Format(geo.DateLayout) != "2019-01-23" || ev.DatePrecision != geo.DatePrecisionWeek {
+			t.Errorf("sentence %d dated %s p%d, want 2019-01-23 p2", i, ev.Date.Format(geo.DateLayout), ev.DatePrecision)
 		}
-		if !hasClaim(ev.Claims, "Russian Ministry of Defense", StanceClaims) && !strings.HasPrefix(sents[i], "Jihadists") {
+		if !hasClaim(ev.Claims, "Russian Ministry of Defense", geo.StanceClaims) && !strings.HasPrefix(sents[i], "Jihadists") {
 			t.Errorf("sentence %d claims %q, want the Russian military", i, claimsString(ev.Claims))
 		}
 	}

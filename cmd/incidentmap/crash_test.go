@@ -16,7 +16,7 @@ import (
 	"time"
 
 	"github.com/incidentmap/incidentmap/cmd/incidentmap/internal/store"
-	"github.com/incidentmap/incidentmap/geo"
+	"github.com/incidentmap/incidentmap/geo/reportfile"
 )
 
 // syrianTowns are real places the default gazetteer knows, used to write
@@ -158,7 +158,7 @@ func TestIngestSurvivesSIGKILL(t *testing.T) {
 	hashes := make([]string, len(paths)) // in ingest order
 	for i, p := range paths {
 		b, _ := os.ReadFile(p)
-		r, err := geo.ParseReport(p, b)
+		r, err := reportfile.ParseReport(p, b)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/incidentmap/incidentmap/cmd/incidentmap/internal/store"
 	"github.com/incidentmap/incidentmap/geo"
+	"github.com/incidentmap/incidentmap/geo/reportfile"
 )
 
 func collect(tb testing.TB, seed uint64, n int) []store.BulkReport {
@@ -102,7 +103,7 @@ func TestGenReportTextParses(t *testing.T) {
 	g := newGenerator(3, nil)
 	for i := range 20 {
 		text := genReportText(g.rng, g.towns, g.day(), i)
-		r, err := geo.ParseReport("gen.txt", []byte(text))
+		r, err := reportfile.ParseReport("gen.txt", []byte(text))
 		if err != nil {
 			t.Fatalf("report %d: %v\n%s", i, err, text)
 		}

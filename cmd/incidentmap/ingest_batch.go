@@ -8,6 +8,7 @@ import (
 
 	"github.com/incidentmap/incidentmap/cmd/incidentmap/internal/store"
 	"github.com/incidentmap/incidentmap/geo"
+	"github.com/incidentmap/incidentmap/geo/reportfile"
 )
 
 // ingestJob is one report file on its way through ingestReports.
@@ -57,7 +58,7 @@ func ingestReports(parent context.Context, a *app, paths []string, source string
 		}
 		// ReadReports passes unreadable files to fn, so its only error
 		// is the cancellation fn returns.
-		geo.ReadReports(paths, func(path string, r *geo.Report, err error) error {
+		reportfile.ReadReports(paths, func(path string, r *geo.Report, err error) error {
 			j := &ingestJob{path: path, r: r, err: err, ready: make(chan struct{})}
 			if err != nil {
 				close(j.ready)

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/incidentmap/incidentmap/geo"
+	"github.com/incidentmap/incidentmap/geo/reportfile"
 )
 
 // TestIngestBatchesLikeOneByOne ingests a directory with the batched,
@@ -46,7 +47,7 @@ func TestIngestBatchesLikeOneByOne(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := map[string]string{} // file name → what became of it
-	err = geo.ReadReports([]string{dir}, func(path string, r *geo.Report, err error) error {
+	err = reportfile.ReadReports([]string{dir}, func(path string, r *geo.Report, err error) error {
 		switch {
 		case err != nil:
 			want[filepath.Base(path)] = "error"

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/incidentmap/incidentmap/geo"
+	"github.com/incidentmap/incidentmap/geo/reportfile"
 )
 
 const testToken = "test-token-0123456789abcdef"
@@ -113,7 +114,7 @@ func mustRunServerDB(t *testing.T, db string, samples bool, reports ...string) (
 	}
 	// Extra reports go through the running app's pipeline, after the
 	// samples, as a POST would.
-	err = geo.ReadReports(reports, func(path string, r *geo.Report, err error) error {
+	err = reportfile.ReadReports(reports, func(path string, r *geo.Report, err error) error {
 		if err != nil {
 			return err
 		}

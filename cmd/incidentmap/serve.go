@@ -20,6 +20,7 @@ import (
 	"github.com/incidentmap/incidentmap/data"
 	"github.com/incidentmap/incidentmap/geo"
 	"github.com/incidentmap/incidentmap/geo/ingest"
+	"github.com/incidentmap/incidentmap/geo/reportfile"
 	"github.com/incidentmap/incidentmap/static"
 )
 
@@ -245,7 +246,7 @@ func ingestSamples(ctx context.Context, db *store.DB, pipeline *ingest.Pipeline,
 		if err != nil {
 			return err
 		}
-		r, err := geo.ParseReport(name, b)
+		r, err := reportfile.ParseReport(name, b)
 		if err != nil {
 			return fmt.Errorf("sample report: %w", err)
 		}

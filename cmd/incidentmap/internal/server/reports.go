@@ -10,6 +10,7 @@ import (
 
 	"github.com/incidentmap/incidentmap/cmd/incidentmap/internal/export"
 	"github.com/incidentmap/incidentmap/geo"
+	"github.com/incidentmap/incidentmap/geo/reportfile"
 )
 
 // reportJSON is a report as the API shows it, with the places found in it.
@@ -83,7 +84,7 @@ func (s *Server) handleReportCreate(w http.ResponseWriter, r *http.Request) erro
 	default:
 		return geo.Errorf(geo.EINVALID, "unsupported Content-Type %q: send application/json or text/plain", truncate(mt, 60))
 	}
-	rep, err := geo.ParseReport(name, body)
+	rep, err := reportfile.ParseReport(name, body)
 	if err != nil {
 		return err
 	}

@@ -1,4 +1,4 @@
-package geo
+package reportfile
 
 import (
 	"encoding/json"
@@ -6,6 +6,9 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/incidentmap/incidentmap/geo"
+	"github.com/incidentmap/incidentmap/geo/internal/geotest"
 )
 
 // FuzzParseReport feeds arbitrary bytes to ParseReport, as both a text and
@@ -28,7 +31,7 @@ func FuzzParseReport(f *testing.F) {
 		f.Add("report.txt", []byte(s))
 	}
 	// Real articles, in both report formats (issue 20).
-	for _, text := range evalTexts(f) {
+	for _, text := range geotest.EvalTexts(f) {
 		f.Add("report.txt", []byte(" date 2020-03-01\n"+text))
 		js, _ := json.Marshal(map[string]string{"text": text, "published": "2020-03-01", "source": "Evaluation corpus"})
 		f.Add("report.json", js)
@@ -39,11 +42,11 @@ func FuzzParseReport(f *testing.F) {
 		}
 		r, err := ParseReport(name, data)
 		if err != nil {
-			var e *Error
+			var e *geo.Error
 			if !errors.As(err, &e) {
 				t.Fatalf("error %T %v is not a *geo.Error", err, err)
 			}
-			if e.Code != EINVALID && e.Code != ETOOLARGE {
+			if e.Code != geo.EINVALID && e.Code != geo.ETOOLARGE {
 				t.Fatalf("error code %q, want invalid or too_large: %v", e.Code, err)
 			}
 			if !strings.HasPrefix(e.Message, name+": ") {
@@ -63,14 +66,14 @@ func FuzzParseReport(f *testing.F) {
 			t.Fatal("NUL in the text")
 		case r.Published.IsZero():
 			t.Fatal("report without a date")
-		case r.Hash != ReportHash(r.Text):
+		case r.Hash != geo.ReportHash(r.Text):
 			t.Fatal("Hash is not ReportHash(Text)")
 		case r.Text != strings.TrimSpace(r.Text):
 			t.Fatalf("text not trimmed: %q", r.Text)
 		case r.ID != 0 || !r.Ingested.IsZero():
 			t.Fatal("ID or Ingested set by the parser")
 		}
-		if got := r.Published.Format(DateLayout); len(got) != 10 {
+		if got := r.Published.Format(geo.DateLayout); len(got) != 10 {
 			t.Fatalf("published %q is not a calendar date", got)
 		}
 	})

@@ -1,10 +1,12 @@
-package geo
+package reportfile
 
 import (
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/incidentmap/incidentmap/geo"
 )
 
 func TestParseReport(t *testing.T) {
@@ -22,8 +24,8 @@ func TestParseReport(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
-			r := mustParseReportFile(t, filepath.Join("testdata", "reports", tt.file))
-			if got := r.Published.Format(DateLayout); got != tt.published {
+			r := mustParseFile(t, filepath.Join("testdata", "reports", tt.file))
+			if got := r.Published.Format(geo.DateLayout); got != tt.published {
 				t.Errorf("Published = %s, want %s", got, tt.published)
 			}
 			if !strings.HasPrefix(r.Text, tt.text) {
@@ -35,7 +37,7 @@ func TestParseReport(t *testing.T) {
 			if r.Source != tt.source || r.Title != tt.title {
 				t.Errorf("Source, Title = %q, %q, want %q, %q", r.Source, r.Title, tt.source, tt.title)
 			}
-			if r.Hash != ReportHash(r.Text) || len(r.Hash) != 64 {
+			if r.Hash != geo.ReportHash(r.Text) || len(r.Hash) != 64 {
 				t.Errorf("Hash = %q", r.Hash)
 			}
 		})
@@ -49,20 +51,20 @@ func TestParseReportErrors(t *testing.T) {
 		code string
 		msg  string // substring of the message
 	}{
-		{"nodate.txt", "", EINVALID, "nodate.txt: no report date: the first line must be ' date YYYY-MM-DD'"},
-		{"baddate.txt", "", EINVALID, `baddate.txt: invalid report date "2020-02-30"`},
-		{"empty.txt", "", EINVALID, "empty.txt: the report has no text"},
-		{"broken.json", "", EINVALID, "broken.json: malformed JSON"},
-		{"nul.txt", " date 2021-05-04\nab\x00cd", EINVALID, "nul.txt: binary content"},
-		{"nul-text.json", `{"text": "ab\u0000cd", "published": "2021-05-04"}`, EINVALID, `nul-text.json: binary content (a NUL character, \u0000, in the JSON field "text")`},
-		{"nul-source.json", `{"text": "x", "source": "\u0000", "published": "2021-05-04"}`, EINVALID, `in the JSON field "source"`},
-		{"nul-title.json", `{"title": "a\u0000", "text": "x", "published": "2021-05-04"}`, EINVALID, `in the JSON field "title"`},
-		{"latin1.txt", " date 2021-05-04\ncaf\xe9", EINVALID, "latin1.txt: not valid UTF-8"},
-		{"nopublished.json", `{"text": "x"}`, EINVALID, `nopublished.json: no report date: the JSON field "published"`},
-		{"badpublished.json", `{"text": "x", "published": "May 4"}`, EINVALID, `invalid report date "May 4"`},
-		{"trailing.json", `{"text": "x", "published": "2021-05-04"} {}`, EINVALID, "data after the report object"},
-		{"words.txt", " date yesterday\nx", EINVALID, "no report date"},
-		{"big.txt", " date 2021-05-04\n" + strings.Repeat("x", MaxReportSize), ETOOLARGE, "big.txt: report is larger than 10 MB"},
+		{"nodate.txt", "", geo.EINVALID, "nodate.txt: no report date: the first line must be ' date YYYY-MM-DD'"},
+		{"baddate.txt", "", geo.EINVALID, `baddate.txt: invalid report date "2020-02-30"`},
+		{"empty.txt", "", geo.EINVALID, "empty.txt: the report has no text"},
+		{"broken.json", "", geo.EINVALID, "broken.json: malformed JSON"},
+		{"nul.txt", " date 2021-05-04\nab\x00cd", geo.EINVALID, "nul.txt: binary content"},
+		{"nul-text.json", `{"text": "ab\u0000cd", "published": "2021-05-04"}`, geo.EINVALID, `nul-text.json: binary content (a NUL character, \u0000, in the JSON field "text")`},
+		{"nul-source.json", `{"text": "x", "source": "\u0000", "published": "2021-05-04"}`, geo.EINVALID, `in the JSON field "source"`},
+		{"nul-title.json", `{"title": "a\u0000", "text": "x", "published": "2021-05-04"}`, geo.EINVALID, `in the JSON field "title"`},
+		{"latin1.txt", " date 2021-05-04\ncaf\xe9", geo.EINVALID, "latin1.txt: not valid UTF-8"},
+		{"nopublished.json", `{"text": "x"}`, geo.EINVALID, `nopublished.json: no report date: the JSON field "published"`},
+		{"badpublished.json", `{"text": "x", "published": "May 4"}`, geo.EINVALID, `invalid report date "May 4"`},
+		{"trailing.json", `{"text": "x", "published": "2021-05-04"} {}`, geo.EINVALID, "data after the report object"},
+		{"words.txt", " date yesterday\nx", geo.EINVALID, "no report date"},
+		{"big.txt", " date 2021-05-04\n" + strings.Repeat("x", MaxReportSize), geo.ETOOLARGE, "big.txt: report is larger than 10 MB"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -74,7 +76,7 @@ func TestParseReportErrors(t *testing.T) {
 				}
 			}
 			_, err := ParseReport(tt.name, data)
-			if ErrorCode(err) != tt.code || !strings.Contains(ErrorMessage(err), tt.msg) {
+			if geo.ErrorCode(err) != tt.code || !strings.Contains(geo.ErrorMessage(err), tt.msg) {
 				t.Errorf("err = %v, want %s containing %q", err, tt.code, tt.msg)
 			}
 		})
@@ -93,7 +95,7 @@ func TestReportHashIgnoresSpacing(t *testing.T) {
 	}
 }
 
-func mustParse(tb testing.TB, s string) *Report {
+func mustParse(tb testing.TB, s string) *geo.Report {
 	tb.Helper()
 	r, err := ParseReport("test.txt", []byte(s))
 	if err != nil {
@@ -105,10 +107,10 @@ func mustParse(tb testing.TB, s string) *Report {
 func TestReadReports(t *testing.T) {
 	type seen struct{ path, source, err string }
 	var got []seen
-	err := ReadReports([]string{"testdata/reports/dir", "testdata/reports/missing.txt"}, func(path string, r *Report, err error) error {
+	err := ReadReports([]string{"testdata/reports/dir", "testdata/reports/missing.txt"}, func(path string, r *geo.Report, err error) error {
 		s := seen{path: filepath.ToSlash(path)}
 		if err != nil {
-			s.err = ErrorCode(err)
+			s.err = geo.ErrorCode(err)
 		} else {
 			s.source = r.Source
 		}
@@ -122,8 +124,8 @@ func TestReadReports(t *testing.T) {
 		{path: "testdata/reports/dir/a.txt", source: "Example Wire"},
 		{path: "testdata/reports/dir/b.json", source: "Other Outlet"},
 		{path: "testdata/reports/dir/sub/c.txt", source: "Sub Agency"},
-		{path: "testdata/reports/dir/z_badutf8.txt", err: EINVALID},
-		{path: "testdata/reports/missing.txt", err: ENOTFOUND},
+		{path: "testdata/reports/dir/z_badutf8.txt", err: geo.EINVALID},
+		{path: "testdata/reports/missing.txt", err: geo.ENOTFOUND},
 	}
 	if len(got) != len(want) {
 		t.Fatalf("got %d reports %v, want %v", len(got), got, want)
@@ -136,9 +138,9 @@ func TestReadReports(t *testing.T) {
 }
 
 func TestReadReportsStopsOnCallbackError(t *testing.T) {
-	stop := Errorf(EINTERNAL, "stop")
+	stop := geo.Errorf(geo.EINTERNAL, "stop")
 	n := 0
-	err := ReadReports([]string{"testdata/reports/dir"}, func(string, *Report, error) error {
+	err := ReadReports([]string{"testdata/reports/dir"}, func(string, *geo.Report, error) error {
 		n++
 		return stop
 	})
@@ -154,13 +156,27 @@ func TestReadReportsSizeCap(t *testing.T) {
 		t.Fatal(err)
 	}
 	var code string
-	if err := ReadReports([]string{dir}, func(_ string, _ *Report, err error) error {
-		code = ErrorCode(err)
+	if err := ReadReports([]string{dir}, func(_ string, _ *geo.Report, err error) error {
+		code = geo.ErrorCode(err)
 		return nil
 	}); err != nil {
 		t.Fatal(err)
 	}
-	if code != ETOOLARGE {
-		t.Errorf("code = %q, want %q", code, ETOOLARGE)
+	if code != geo.ETOOLARGE {
+		t.Errorf("code = %q, want %q", code, geo.ETOOLARGE)
 	}
+}
+
+// mustParseFile reads and parses a report file.
+func mustParseFile(tb testing.TB, path string) *geo.Report {
+	tb.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	r, err := ParseReport(path, data)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return r
 }

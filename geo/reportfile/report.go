@@ -1,4 +1,4 @@
-package geo
+package reportfile
 
 import (
 	"bytes"
@@ -13,6 +13,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/incidentmap/incidentmap/geo"
 )
 
 // MaxReportSize is the largest report ReadReports and ParseReport accept, in
@@ -62,9 +64,9 @@ var (
 // impossible date (2020-02-30), binary content, invalid UTF-8, malformed
 // JSON, or no text. Source is cleaned with CleanOutlet (aliases are the
 // caller's); Hash is ReportHash(Text). ID and Ingested are left zero.
-func ParseReport(name string, data []byte) (*Report, error) {
+func ParseReport(name string, data []byte) (*geo.Report, error) {
 	if len(data) > MaxReportSize {
-		return nil, &Error{Code: ETOOLARGE, Param: name, Message: rpMsg(name, "report is larger than %d MB", MaxReportSize>>20)}
+		return nil, &geo.Error{Code: geo.ETOOLARGE, Param: name, Message: rpMsg(name, "report is larger than %d MB", MaxReportSize>>20)}
 	}
 	if bytes.IndexByte(data, 0) >= 0 {
 		return nil, rpErr(name, "binary content (NUL bytes): a report must be text or JSON")
@@ -74,7 +76,7 @@ func ParseReport(name string, data []byte) (*Report, error) {
 	}
 	s := strings.TrimPrefix(string(data), "\uFEFF")
 	s = strings.ReplaceAll(s, "\r\n", "\n")
-	var r *Report
+	var r *geo.Report
 	var err error
 	if strings.EqualFold(filepath.Ext(name), ".json") || strings.HasPrefix(strings.TrimSpace(s), "{") {
 		r, err = rpParseJSON(name, s)
@@ -89,20 +91,20 @@ func ParseReport(name string, data []byte) (*Report, error) {
 		return nil, rpErr(name, "the report has no text")
 	}
 	r.Title = strings.Join(strings.Fields(r.Title), " ")
-	r.Source = CleanOutlet(r.Source)
+	r.Source = geo.CleanOutlet(r.Source)
 	r.URL = strings.TrimSpace(r.URL)
-	r.Hash = ReportHash(r.Text)
+	r.Hash = geo.ReportHash(r.Text)
 	return r, nil
 }
 
-func rpParseText(name, s string) (*Report, error) {
+func rpParseText(name, s string) (*geo.Report, error) {
 	s = strings.TrimLeft(s, "\n")
 	first, rest, _ := strings.Cut(s, "\n")
 	m := rpDateLineRe.FindStringSubmatch(first)
 	if m == nil || !rpDateRe.MatchString(m[1]) {
 		return nil, rpErr(name, "no report date: the first line must be ' date YYYY-MM-DD'")
 	}
-	d, err := time.Parse(DateLayout, m[1])
+	d, err := time.Parse(geo.DateLayout, m[1])
 	if err != nil {
 		return nil, rpErr(name, "invalid report date %q: not a calendar date", m[1])
 	}
@@ -117,10 +119,10 @@ func rpParseText(name, s string) (*Report, error) {
 	if len(lead) > 0 {
 		text = strings.Join(lead, " ") + "\n" + rest
 	}
-	return &Report{Text: text, Published: d}, nil
+	return &geo.Report{Text: text, Published: d}, nil
 }
 
-func rpParseJSON(name, s string) (*Report, error) {
+func rpParseJSON(name, s string) (*geo.Report, error) {
 	var in struct {
 		Title     string `json:"title"`
 		Text      string `json:"text"`
@@ -150,7 +152,7 @@ func rpParseJSON(name, s string) (*Report, error) {
 	}
 	var d time.Time
 	if rpDateRe.MatchString(p) {
-		t, err := time.Parse(DateLayout, p)
+		t, err := time.Parse(geo.DateLayout, p)
 		if err != nil {
 			return nil, rpErr(name, "invalid report date %q: not a calendar date", p)
 		}
@@ -163,7 +165,7 @@ func rpParseJSON(name, s string) (*Report, error) {
 		y, mo, day := t.Date() // the date where it was published
 		d = time.Date(y, mo, day, 0, 0, 0, 0, time.UTC)
 	}
-	return &Report{Title: in.Title, Text: in.Text, Published: d, Source: in.Source, URL: in.URL}, nil
+	return &geo.Report{Title: in.Title, Text: in.Text, Published: d, Source: in.Source, URL: in.URL}, nil
 }
 
 // rpCleanText drops debris lines and trailing spaces, keeps paragraph
@@ -198,8 +200,8 @@ func rpMsg(name, format string, args ...any) string {
 	return name + ": " + fmt.Sprintf(format, args...)
 }
 
-func rpErr(name, format string, args ...any) *Error {
-	return &Error{Code: EINVALID, Param: name, Message: rpMsg(name, format, args...)}
+func rpErr(name, format string, args ...any) *geo.Error {
+	return &geo.Error{Code: geo.EINVALID, Param: name, Message: rpMsg(name, format, args...)}
 }
 
 // ReadReports reads the reports in paths and calls fn for each, in order:
@@ -214,7 +216,7 @@ func rpErr(name, format string, args ...any) *Error {
 // directory holds an outlet name on its first non-blank line ('#' lines are
 // comments). Reports in that directory, and below it unless a deeper
 // directory has its own, get that Source when they carry none themselves.
-func ReadReports(paths []string, fn func(path string, r *Report, err error) error) error {
+func ReadReports(paths []string, fn func(path string, r *geo.Report, err error) error) error {
 	for _, root := range paths {
 		info, err := os.Stat(root)
 		if err != nil {
@@ -266,7 +268,7 @@ func ReadReports(paths []string, fn func(path string, r *Report, err error) erro
 }
 
 // rpReadOne reads and parses one file, applying the directory's outlet.
-func rpReadOne(path, dirSource string, fn func(string, *Report, error) error) error {
+func rpReadOne(path, dirSource string, fn func(string, *geo.Report, error) error) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return fn(path, nil, rpOpenErr(path, err))
@@ -281,7 +283,7 @@ func rpReadOne(path, dirSource string, fn func(string, *Report, error) error) er
 		return fn(path, nil, err)
 	}
 	if r.Source == "" {
-		r.Source = CleanOutlet(dirSource)
+		r.Source = geo.CleanOutlet(dirSource)
 	}
 	return fn(path, r, nil)
 }
@@ -304,7 +306,7 @@ func rpDirSource(dir, inherited string) (string, error) {
 		}
 		for _, l := range strings.Split(string(data), "\n") {
 			if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") {
-				return CleanOutlet(l), nil
+				return geo.CleanOutlet(l), nil
 			}
 		}
 	}
@@ -312,14 +314,14 @@ func rpDirSource(dir, inherited string) (string, error) {
 }
 
 // rpOpenErr turns a file system error into a domain error naming the path.
-func rpOpenErr(path string, err error) *Error {
-	code, msg := EINVALID, err.Error()
+func rpOpenErr(path string, err error) *geo.Error {
+	code, msg := geo.EINVALID, err.Error()
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
 		msg = pe.Err.Error()
 	}
 	if errors.Is(err, fs.ErrNotExist) {
-		code = ENOTFOUND
+		code = geo.ENOTFOUND
 	}
-	return &Error{Code: code, Param: path, Message: path + ": " + msg}
+	return &geo.Error{Code: code, Param: path, Message: path + ": " + msg}
 }
