@@ -134,7 +134,7 @@ func mustParseReportFile(tb testing.TB, path string) *geo.Report {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	r, err := reportfile.ParseReport(path, data)
+	r, err := reportfile.Parse(path, data)
 	if err != nil {
 		tb.Fatal(err)
 	}

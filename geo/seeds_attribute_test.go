@@ -22,7 +22,7 @@ func seedReport(tb testing.TB, name string) *geo.Report {
 		}
 		tb.Skipf("seed report not available: %v", err)
 	}
-	r, err := reportfile.ParseReport(path, data)
+	r, err := reportfile.Parse(path, data)
 	if err != nil {
 		tb.Fatal(err)
 	}

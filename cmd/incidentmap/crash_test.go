@@ -158,7 +158,7 @@ func TestIngestSurvivesSIGKILL(t *testing.T) {
 	hashes := make([]string, len(paths)) // in ingest order
 	for i, p := range paths {
 		b, _ := os.ReadFile(p)
-		r, err := reportfile.ParseReport(p, b)
+		r, err := reportfile.Parse(p, b)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -159,7 +159,7 @@ func genSentence(rng *rand.Rand, townName string, d time.Time) sentence {
 
 // genReportText writes a seed-sized report (about 2 KB, twelve sentences)
 // about events on and before day d, in the seed text format read by
-// geo.ParseReport. It is the input of the ingest benchmark; n makes the
+// reportfile.Parse. It is the input of the ingest benchmark; n makes the
 // text (and so its hash) unique.
 func genReportText(rng *rand.Rand, towns townPicker, d time.Time, n int) string {
 	var b strings.Builder

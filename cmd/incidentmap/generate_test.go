@@ -103,7 +103,7 @@ func TestGenReportTextParses(t *testing.T) {
 	g := newGenerator(3, nil)
 	for i := range 20 {
 		text := genReportText(g.rng, g.towns, g.day(), i)
-		r, err := reportfile.ParseReport("gen.txt", []byte(text))
+		r, err := reportfile.Parse("gen.txt", []byte(text))
 		if err != nil {
 			t.Fatalf("report %d: %v\n%s", i, err, text)
 		}

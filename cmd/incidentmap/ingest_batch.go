@@ -56,9 +56,9 @@ func ingestReports(parent context.Context, a *app, paths []string, source string
 				return ctx.Err()
 			}
 		}
-		// ReadReports passes unreadable files to fn, so its only error
+		// reportfile.Read passes unreadable files to fn, so its only error
 		// is the cancellation fn returns.
-		reportfile.ReadReports(paths, func(path string, r *geo.Report, err error) error {
+		reportfile.Read(paths, func(path string, r *geo.Report, err error) error {
 			j := &ingestJob{path: path, r: r, err: err, ready: make(chan struct{})}
 			if err != nil {
 				close(j.ready)

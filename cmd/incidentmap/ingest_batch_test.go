@@ -47,7 +47,7 @@ func TestIngestBatchesLikeOneByOne(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := map[string]string{} // file name → what became of it
-	err = reportfile.ReadReports([]string{dir}, func(path string, r *geo.Report, err error) error {
+	err = reportfile.Read([]string{dir}, func(path string, r *geo.Report, err error) error {
 		switch {
 		case err != nil:
 			want[filepath.Base(path)] = "error"

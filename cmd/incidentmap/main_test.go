@@ -114,7 +114,7 @@ func mustRunServerDB(t *testing.T, db string, samples bool, reports ...string) (
 	}
 	// Extra reports go through the running app's pipeline, after the
 	// samples, as a POST would.
-	err = reportfile.ReadReports(reports, func(path string, r *geo.Report, err error) error {
+	err = reportfile.Read(reports, func(path string, r *geo.Report, err error) error {
 		if err != nil {
 			return err
 		}

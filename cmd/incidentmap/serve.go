@@ -246,7 +246,7 @@ func ingestSamples(ctx context.Context, db *store.DB, pipeline *ingest.Pipeline,
 		if err != nil {
 			return err
 		}
-		r, err := reportfile.ParseReport(name, b)
+		r, err := reportfile.Parse(name, b)
 		if err != nil {
 			return fmt.Errorf("sample report: %w", err)
 		}

@@ -1,3 +1,18 @@
+// Package reportfile reads news reports in incidentmap's input formats:
+// one report from its bytes (Parse), or every report in a list of files and
+// directories (Read). Report input meets the file system here, not in geo.
+//
+// The text format is the seed format: a first line " date YYYY-MM-DD"
+// (leading space and a colon after "date" optional), then the text. Page
+// debris left by scraping is dropped: leading "advertisement"-like words on
+// the date line, a date-line remainder of at most three words without
+// sentence punctuation ("Getty Images"), and any line made only of debris
+// words ("Advertisement", "Share", "Read more"). Anything else on the date
+// line is the start of the text (" date 2019-01-23 Hundreds of ...").
+//
+// The JSON format is an object {"title","text","published","source","url"}
+// with published as YYYY-MM-DD or RFC 3339; an RFC 3339 time is read as the
+// calendar date in its own offset. Other fields are ignored.
 package reportfile
 
 import (
@@ -17,38 +32,24 @@ import (
 	"github.com/incidentmap/incidentmap/geo"
 )
 
-// MaxReportSize is the largest report ReadReports and ParseReport accept, in
+// MaxSize is the largest report Read and Parse accept, in
 // bytes. News reports are a few kilobytes; anything this big is a mistake
 // (a dump, a binary) and would only slow the geoparser.
-const MaxReportSize = 10 << 20
-
-// Report input formats.
-//
-// The text format is the seed format: a first line " date YYYY-MM-DD"
-// (leading space and a colon after "date" optional), then the text. Page
-// debris left by scraping is dropped: leading "advertisement"-like words on
-// the date line, a date-line remainder of at most three words without
-// sentence punctuation ("Getty Images"), and any line made only of debris
-// words ("Advertisement", "Share", "Read more"). Anything else on the date
-// line is the start of the text (" date 2019-01-23 Hundreds of ...").
-//
-// The JSON format is an object {"title","text","published","source","url"}
-// with published as YYYY-MM-DD or RFC 3339; an RFC 3339 time is read as the
-// calendar date in its own offset. Other fields are ignored.
+const MaxSize = 10 << 20
 
 var (
-	rpDateLineRe = regexp.MustCompile(`^\s*(?i:date)\s*:?\s*(\S+)[ \t]*(.*)$`)
-	rpDateRe     = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
-	rpBlankRuns  = regexp.MustCompile(`\n{3,}`)
+	dateLineRe  = regexp.MustCompile(`^\s*(?i:date)\s*:?\s*(\S+)[ \t]*(.*)$`)
+	dateRe      = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
+	blankRunsRe = regexp.MustCompile(`\n{3,}`)
 )
 
-// rpDebrisLead may open the date line before the text; rpDebrisLine make up
+// debrisLead may open the date line before the text; debrisWords make up
 // lines that are wholly debris. Both are read-only.
 var (
-	rpDebrisLead = map[string]bool{
+	debrisLead = map[string]bool{
 		"advertisement": true, "advertisements": true, "advert": true, "ad": true, "ads": true, "sponsored": true,
 	}
-	rpDebrisLine = map[string]bool{
+	debrisWords = map[string]bool{
 		"advertisement": true, "advertisements": true, "advert": true, "ad": true, "ads": true,
 		"sponsored": true, "content": true, "share": true, "this": true, "article": true, "print": true,
 		"email": true, "e-mail": true, "comments": true, "comment": true, "subscribe": true, "read": true,
@@ -57,38 +58,38 @@ var (
 	}
 )
 
-// ParseReport reads one report in the text (seed) or JSON format; JSON is
+// Parse reads one report in the text (seed) or JSON format; JSON is
 // recognised by a ".json" name or a leading '{'. name identifies the input
-// in error messages. Errors are *Error with Code EINVALID (ETOOLARGE above
-// MaxReportSize) and a message that starts with name: no usable date, an
+// in error messages. Errors are *geo.Error with Code EINVALID (ETOOLARGE
+// above MaxSize) and a message that starts with name: no usable date, an
 // impossible date (2020-02-30), binary content, invalid UTF-8, malformed
-// JSON, or no text. Source is cleaned with CleanOutlet (aliases are the
-// caller's); Hash is ReportHash(Text). ID and Ingested are left zero.
-func ParseReport(name string, data []byte) (*geo.Report, error) {
-	if len(data) > MaxReportSize {
-		return nil, &geo.Error{Code: geo.ETOOLARGE, Param: name, Message: rpMsg(name, "report is larger than %d MB", MaxReportSize>>20)}
+// JSON, or no text. Source is cleaned with geo.CleanOutlet (aliases are
+// the caller's); Hash is geo.ReportHash(Text). ID and Ingested are left zero.
+func Parse(name string, data []byte) (*geo.Report, error) {
+	if len(data) > MaxSize {
+		return nil, &geo.Error{Code: geo.ETOOLARGE, Param: name, Message: message(name, "report is larger than %d MB", MaxSize>>20)}
 	}
 	if bytes.IndexByte(data, 0) >= 0 {
-		return nil, rpErr(name, "binary content (NUL bytes): a report must be text or JSON")
+		return nil, invalid(name, "binary content (NUL bytes): a report must be text or JSON")
 	}
 	if !utf8.Valid(data) {
-		return nil, rpErr(name, "not valid UTF-8 text")
+		return nil, invalid(name, "not valid UTF-8 text")
 	}
 	s := strings.TrimPrefix(string(data), "\uFEFF")
 	s = strings.ReplaceAll(s, "\r\n", "\n")
 	var r *geo.Report
 	var err error
 	if strings.EqualFold(filepath.Ext(name), ".json") || strings.HasPrefix(strings.TrimSpace(s), "{") {
-		r, err = rpParseJSON(name, s)
+		r, err = parseJSON(name, s)
 	} else {
-		r, err = rpParseText(name, s)
+		r, err = parseText(name, s)
 	}
 	if err != nil {
 		return nil, err
 	}
-	r.Text = rpCleanText(r.Text)
+	r.Text = cleanText(r.Text)
 	if r.Text == "" {
-		return nil, rpErr(name, "the report has no text")
+		return nil, invalid(name, "the report has no text")
 	}
 	r.Title = strings.Join(strings.Fields(r.Title), " ")
 	r.Source = geo.CleanOutlet(r.Source)
@@ -97,19 +98,19 @@ func ParseReport(name string, data []byte) (*geo.Report, error) {
 	return r, nil
 }
 
-func rpParseText(name, s string) (*geo.Report, error) {
+func parseText(name, s string) (*geo.Report, error) {
 	s = strings.TrimLeft(s, "\n")
 	first, rest, _ := strings.Cut(s, "\n")
-	m := rpDateLineRe.FindStringSubmatch(first)
-	if m == nil || !rpDateRe.MatchString(m[1]) {
-		return nil, rpErr(name, "no report date: the first line must be ' date YYYY-MM-DD'")
+	m := dateLineRe.FindStringSubmatch(first)
+	if m == nil || !dateRe.MatchString(m[1]) {
+		return nil, invalid(name, "no report date: the first line must be ' date YYYY-MM-DD'")
 	}
 	d, err := time.Parse(geo.DateLayout, m[1])
 	if err != nil {
-		return nil, rpErr(name, "invalid report date %q: not a calendar date", m[1])
+		return nil, invalid(name, "invalid report date %q: not a calendar date", m[1])
 	}
 	lead := strings.Fields(m[2])
-	for len(lead) > 0 && rpDebrisLead[strings.ToLower(strings.Trim(lead[0], ".:|-"))] {
+	for len(lead) > 0 && debrisLead[strings.ToLower(strings.Trim(lead[0], ".:|-"))] {
 		lead = lead[1:]
 	}
 	if len(lead) <= 3 && !strings.ContainsAny(strings.Join(lead, " "), ".!?") {
@@ -122,7 +123,7 @@ func rpParseText(name, s string) (*geo.Report, error) {
 	return &geo.Report{Text: text, Published: d}, nil
 }
 
-func rpParseJSON(name, s string) (*geo.Report, error) {
+func parseJSON(name, s string) (*geo.Report, error) {
 	var in struct {
 		Title     string `json:"title"`
 		Text      string `json:"text"`
@@ -132,35 +133,35 @@ func rpParseJSON(name, s string) (*geo.Report, error) {
 	}
 	dec := json.NewDecoder(strings.NewReader(s))
 	if err := dec.Decode(&in); err != nil {
-		return nil, rpErr(name, "malformed JSON: %v", err)
+		return nil, invalid(name, "malformed JSON: %v", err)
 	}
 	if _, err := dec.Token(); err != io.EOF {
-		return nil, rpErr(name, "malformed JSON: data after the report object")
+		return nil, invalid(name, "malformed JSON: data after the report object")
 	}
-	// JSON can spell a NUL as \u0000, which the byte check of ParseReport
+	// JSON can spell a NUL as \u0000, which the byte check of Parse
 	// does not see; the promise is the same: no NUL anywhere in a report.
 	for _, f := range []struct{ field, value string }{
 		{"title", in.Title}, {"text", in.Text}, {"published", in.Published}, {"source", in.Source}, {"url", in.URL},
 	} {
 		if strings.IndexByte(f.value, 0) >= 0 {
-			return nil, rpErr(name, "binary content (a NUL character, \\u0000, in the JSON field %q): a report must be text", f.field)
+			return nil, invalid(name, "binary content (a NUL character, \\u0000, in the JSON field %q): a report must be text", f.field)
 		}
 	}
 	p := strings.TrimSpace(in.Published)
 	if p == "" {
-		return nil, rpErr(name, "no report date: the JSON field \"published\" must be YYYY-MM-DD or RFC 3339")
+		return nil, invalid(name, "no report date: the JSON field \"published\" must be YYYY-MM-DD or RFC 3339")
 	}
 	var d time.Time
-	if rpDateRe.MatchString(p) {
+	if dateRe.MatchString(p) {
 		t, err := time.Parse(geo.DateLayout, p)
 		if err != nil {
-			return nil, rpErr(name, "invalid report date %q: not a calendar date", p)
+			return nil, invalid(name, "invalid report date %q: not a calendar date", p)
 		}
 		d = t
 	} else {
 		t, err := time.Parse(time.RFC3339, p)
 		if err != nil {
-			return nil, rpErr(name, "invalid report date %q: want YYYY-MM-DD or RFC 3339", p)
+			return nil, invalid(name, "invalid report date %q: want YYYY-MM-DD or RFC 3339", p)
 		}
 		y, mo, day := t.Date() // the date where it was published
 		d = time.Date(y, mo, day, 0, 0, 0, 0, time.UTC)
@@ -168,69 +169,69 @@ func rpParseJSON(name, s string) (*geo.Report, error) {
 	return &geo.Report{Title: in.Title, Text: in.Text, Published: d, Source: in.Source, URL: in.URL}, nil
 }
 
-// rpCleanText drops debris lines and trailing spaces, keeps paragraph
+// cleanText drops debris lines and trailing spaces, keeps paragraph
 // breaks (at most one blank line) and trims the ends.
-func rpCleanText(s string) string {
+func cleanText(s string) string {
 	lines := strings.Split(s, "\n")
 	out := lines[:0]
 	for _, l := range lines {
 		l = strings.TrimRight(l, " \t\r")
-		if rpIsDebrisLine(l) {
+		if isDebrisLine(l) {
 			continue
 		}
 		out = append(out, l)
 	}
-	return strings.TrimSpace(rpBlankRuns.ReplaceAllString(strings.Join(out, "\n"), "\n\n"))
+	return strings.TrimSpace(blankRunsRe.ReplaceAllString(strings.Join(out, "\n"), "\n\n"))
 }
 
-func rpIsDebrisLine(l string) bool {
+func isDebrisLine(l string) bool {
 	f := strings.Fields(strings.ToLower(l))
 	if len(f) == 0 {
 		return false
 	}
 	for _, w := range f {
-		if !rpDebrisLine[strings.Trim(w, ".:|-»›>")] {
+		if !debrisWords[strings.Trim(w, ".:|-»›>")] {
 			return false
 		}
 	}
 	return true
 }
 
-func rpMsg(name, format string, args ...any) string {
+func message(name, format string, args ...any) string {
 	return name + ": " + fmt.Sprintf(format, args...)
 }
 
-func rpErr(name, format string, args ...any) *geo.Error {
-	return &geo.Error{Code: geo.EINVALID, Param: name, Message: rpMsg(name, format, args...)}
+func invalid(name, format string, args ...any) *geo.Error {
+	return &geo.Error{Code: geo.EINVALID, Param: name, Message: message(name, format, args...)}
 }
 
-// ReadReports reads the reports in paths and calls fn for each, in order:
+// Read reads the reports in paths and calls fn for each, in order:
 // a file is read whatever its extension; a directory is walked recursively
 // in lexical order, reading *.txt and *.json files and skipping other files
 // and hidden files and directories (names starting with "."). A report that
 // cannot be read or parsed is passed to fn with a nil *Report and its
 // error, so a caller can report it and go on; if fn returns an error,
-// ReadReports stops and returns it.
+// Read stops and returns it.
 //
 // Per-directory default outlet: a file named "source" or ".source" in a
 // directory holds an outlet name on its first non-blank line ('#' lines are
 // comments). Reports in that directory, and below it unless a deeper
 // directory has its own, get that Source when they carry none themselves.
-func ReadReports(paths []string, fn func(path string, r *geo.Report, err error) error) error {
+func Read(paths []string, fn func(path string, r *geo.Report, err error) error) error {
 	for _, root := range paths {
 		info, err := os.Stat(root)
 		if err != nil {
-			if err := fn(root, nil, rpOpenErr(root, err)); err != nil {
+			if err := fn(root, nil, openError(root, err)); err != nil {
 				return err
 			}
 			continue
 		}
 		if !info.IsDir() {
-			src, serr := rpDirSource(filepath.Dir(root), "")
+			src, serr := dirSource(filepath.Dir(root), "")
 			if serr != nil {
 				src = ""
 			}
-			if err := rpReadOne(root, src, fn); err != nil {
+			if err := readOne(root, src, fn); err != nil {
 				return err
 			}
 			continue
@@ -238,7 +239,7 @@ func ReadReports(paths []string, fn func(path string, r *geo.Report, err error) 
 		sources := map[string]string{}
 		err = filepath.WalkDir(root, func(path string, d fs.DirEntry, werr error) error {
 			if werr != nil {
-				return fn(path, nil, rpOpenErr(path, werr))
+				return fn(path, nil, openError(path, werr))
 			}
 			if path != root && strings.HasPrefix(d.Name(), ".") {
 				if d.IsDir() {
@@ -247,7 +248,7 @@ func ReadReports(paths []string, fn func(path string, r *geo.Report, err error) 
 				return nil
 			}
 			if d.IsDir() {
-				src, serr := rpDirSource(path, sources[filepath.Dir(path)])
+				src, serr := dirSource(path, sources[filepath.Dir(path)])
 				sources[path] = src
 				if serr != nil {
 					return fn(path, nil, serr)
@@ -256,7 +257,7 @@ func ReadReports(paths []string, fn func(path string, r *geo.Report, err error) 
 			}
 			switch strings.ToLower(filepath.Ext(path)) {
 			case ".txt", ".json":
-				return rpReadOne(path, sources[filepath.Dir(path)], fn)
+				return readOne(path, sources[filepath.Dir(path)], fn)
 			}
 			return nil
 		})
@@ -267,18 +268,18 @@ func ReadReports(paths []string, fn func(path string, r *geo.Report, err error) 
 	return nil
 }
 
-// rpReadOne reads and parses one file, applying the directory's outlet.
-func rpReadOne(path, dirSource string, fn func(string, *geo.Report, error) error) error {
+// readOne reads and parses one file, applying the directory's outlet.
+func readOne(path, dirSource string, fn func(string, *geo.Report, error) error) error {
 	f, err := os.Open(path)
 	if err != nil {
-		return fn(path, nil, rpOpenErr(path, err))
+		return fn(path, nil, openError(path, err))
 	}
 	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, MaxReportSize+1))
+	data, err := io.ReadAll(io.LimitReader(f, MaxSize+1))
 	if err != nil {
-		return fn(path, nil, rpOpenErr(path, err))
+		return fn(path, nil, openError(path, err))
 	}
-	r, err := ParseReport(path, data)
+	r, err := Parse(path, data)
 	if err != nil {
 		return fn(path, nil, err)
 	}
@@ -288,21 +289,21 @@ func rpReadOne(path, dirSource string, fn func(string, *geo.Report, error) error
 	return fn(path, r, nil)
 }
 
-// rpDirSource returns the outlet named by dir's "source" or ".source" file,
+// dirSource returns the outlet named by dir's "source" or ".source" file,
 // or inherited when there is none.
-func rpDirSource(dir, inherited string) (string, error) {
+func dirSource(dir, inherited string) (string, error) {
 	for _, n := range []string{"source", ".source"} {
 		p := filepath.Join(dir, n)
 		f, err := os.Open(p)
 		if errors.Is(err, fs.ErrNotExist) {
 			continue
 		} else if err != nil {
-			return inherited, rpOpenErr(p, err)
+			return inherited, openError(p, err)
 		}
 		data, err := io.ReadAll(io.LimitReader(f, 4096))
 		f.Close()
 		if err != nil {
-			return inherited, rpOpenErr(p, err)
+			return inherited, openError(p, err)
 		}
 		for _, l := range strings.Split(string(data), "\n") {
 			if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") {
@@ -313,8 +314,8 @@ func rpDirSource(dir, inherited string) (string, error) {
 	return inherited, nil
 }
 
-// rpOpenErr turns a file system error into a domain error naming the path.
-func rpOpenErr(path string, err error) *geo.Error {
+// openError turns a file system error into a domain error naming the path.
+func openError(path string, err error) *geo.Error {
 	code, msg := geo.EINVALID, err.Error()
 	var pe *fs.PathError
 	if errors.As(err, &pe) {

@@ -40,7 +40,7 @@ func FuzzParseReport(f *testing.F) {
 		if name == "" {
 			name = "in.txt"
 		}
-		r, err := ParseReport(name, data)
+		r, err := Parse(name, data)
 		if err != nil {
 			var e *geo.Error
 			if !errors.As(err, &e) {

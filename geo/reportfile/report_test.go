@@ -64,7 +64,7 @@ func TestParseReportErrors(t *testing.T) {
 		{"badpublished.json", `{"text": "x", "published": "May 4"}`, geo.EINVALID, `invalid report date "May 4"`},
 		{"trailing.json", `{"text": "x", "published": "2021-05-04"} {}`, geo.EINVALID, "data after the report object"},
 		{"words.txt", " date yesterday\nx", geo.EINVALID, "no report date"},
-		{"big.txt", " date 2021-05-04\n" + strings.Repeat("x", MaxReportSize), geo.ETOOLARGE, "big.txt: report is larger than 10 MB"},
+		{"big.txt", " date 2021-05-04\n" + strings.Repeat("x", MaxSize), geo.ETOOLARGE, "big.txt: report is larger than 10 MB"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -75,7 +75,7 @@ func TestParseReportErrors(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			_, err := ParseReport(tt.name, data)
+			_, err := Parse(tt.name, data)
 			if geo.ErrorCode(err) != tt.code || !strings.Contains(geo.ErrorMessage(err), tt.msg) {
 				t.Errorf("err = %v, want %s containing %q", err, tt.code, tt.msg)
 			}
@@ -97,7 +97,7 @@ func TestReportHashIgnoresSpacing(t *testing.T) {
 
 func mustParse(tb testing.TB, s string) *geo.Report {
 	tb.Helper()
-	r, err := ParseReport("test.txt", []byte(s))
+	r, err := Parse("test.txt", []byte(s))
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -107,7 +107,7 @@ func mustParse(tb testing.TB, s string) *geo.Report {
 func TestReadReports(t *testing.T) {
 	type seen struct{ path, source, err string }
 	var got []seen
-	err := ReadReports([]string{"testdata/reports/dir", "testdata/reports/missing.txt"}, func(path string, r *geo.Report, err error) error {
+	err := Read([]string{"testdata/reports/dir", "testdata/reports/missing.txt"}, func(path string, r *geo.Report, err error) error {
 		s := seen{path: filepath.ToSlash(path)}
 		if err != nil {
 			s.err = geo.ErrorCode(err)
@@ -140,7 +140,7 @@ func TestReadReports(t *testing.T) {
 func TestReadReportsStopsOnCallbackError(t *testing.T) {
 	stop := geo.Errorf(geo.EINTERNAL, "stop")
 	n := 0
-	err := ReadReports([]string{"testdata/reports/dir"}, func(string, *geo.Report, error) error {
+	err := Read([]string{"testdata/reports/dir"}, func(string, *geo.Report, error) error {
 		n++
 		return stop
 	})
@@ -152,11 +152,11 @@ func TestReadReportsStopsOnCallbackError(t *testing.T) {
 func TestReadReportsSizeCap(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "huge.txt")
-	if err := os.WriteFile(path, []byte(" date 2021-05-04\n"+strings.Repeat("a ", MaxReportSize/2+1)), 0o644); err != nil {
+	if err := os.WriteFile(path, []byte(" date 2021-05-04\n"+strings.Repeat("a ", MaxSize/2+1)), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	var code string
-	if err := ReadReports([]string{dir}, func(_ string, _ *geo.Report, err error) error {
+	if err := Read([]string{dir}, func(_ string, _ *geo.Report, err error) error {
 		code = geo.ErrorCode(err)
 		return nil
 	}); err != nil {
@@ -174,7 +174,7 @@ func mustParseFile(tb testing.TB, path string) *geo.Report {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	r, err := ParseReport(path, data)
+	r, err := Parse(path, data)
 	if err != nil {
 		tb.Fatal(err)
 	}

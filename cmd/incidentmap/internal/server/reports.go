@@ -84,7 +84,7 @@ func (s *Server) handleReportCreate(w http.ResponseWriter, r *http.Request) erro
 	default:
 		return geo.Errorf(geo.EINVALID, "unsupported Content-Type %q: send application/json or text/plain", truncate(mt, 60))
 	}
-	rep, err := reportfile.ParseReport(name, body)
+	rep, err := reportfile.Parse(name, body)
 	if err != nil {
 		return err
 	}
