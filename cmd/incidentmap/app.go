@@ -13,6 +13,7 @@ import (
 
 	"github.com/incidentmap/incidentmap/cmd/incidentmap/internal/store"
 	"github.com/incidentmap/incidentmap/geo"
+	"github.com/incidentmap/incidentmap/geo/attribute"
 	"github.com/incidentmap/incidentmap/geo/ingest"
 )
 
@@ -43,9 +44,9 @@ type geoParts struct {
 
 // geoOptions says how to load the geoParts.
 type geoOptions struct {
-	Assets  string             // npm datasets, for a database without places
-	Outlets *geo.OutletAliases // the pipeline's outlet aliases; nil for none
-	Samples bool               // ingest the bundled samples into a database without reports
+	Assets  string                   // npm datasets, for a database without places
+	Outlets *attribute.OutletAliases // the pipeline's outlet aliases; nil for none
+	Samples bool                     // ingest the bundled samples into a database without reports
 	Log     *slog.Logger
 }
 
@@ -220,7 +221,7 @@ func loadGeoParts(ctx context.Context, db *store.DB, opts geoOptions) (*geoParts
 
 // loadOutletAliases reads an outlet alias file (see geo.OutletAliases);
 // an empty path means none.
-func loadOutletAliases(path string) (*geo.OutletAliases, error) {
+func loadOutletAliases(path string) (*attribute.OutletAliases, error) {
 	if path == "" {
 		return nil, nil
 	}
@@ -229,7 +230,7 @@ func loadOutletAliases(path string) (*geo.OutletAliases, error) {
 		return nil, fmt.Errorf("--outlet-aliases: %w", err)
 	}
 	defer f.Close()
-	a, err := geo.ParseOutletAliases(f)
+	a, err := attribute.ParseOutletAliases(f)
 	if err != nil {
 		return nil, fmt.Errorf("--outlet-aliases %s: %s", path, geo.ErrorMessage(err))
 	}

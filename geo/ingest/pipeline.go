@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/incidentmap/incidentmap/geo"
+	"github.com/incidentmap/incidentmap/geo/attribute"
 )
 
 // Pipeline turns reports into incidents and stores them: geoparse, attach
@@ -23,7 +24,7 @@ type Pipeline struct {
 	Reports geo.ReportService
 	// Outlets maps outlet aliases to one name ("rt.com" → "RT"); nil
 	// applies only the default clean-up.
-	Outlets *geo.OutletAliases
+	Outlets *attribute.OutletAliases
 	// Now stamps Report.Ingested; nil means time.Now.
 	Now func() time.Time
 }
@@ -98,7 +99,7 @@ func (p *Pipeline) Incidents(ctx context.Context, r *geo.Report) ([]*geo.Inciden
 			hasIncident[t.Sentence] = true
 		}
 	}
-	events := geo.AttributeReport(texts, r.Published, hasIncident)
+	events := attribute.AttributeReport(texts, r.Published, hasIncident)
 
 	type key struct {
 		role  geo.Role
@@ -146,14 +147,14 @@ func (p *Pipeline) Incidents(ctx context.Context, r *geo.Report) ([]*geo.Inciden
 			in.DatePrecision, in.Sentence, in.Start, in.End, in.Place = datePrecision, sentence, t.Start, t.End, t.Text
 		}
 		if t.Role == geo.RoleIncident {
-			claims[in] = geo.MergeClaims(claims[in], sentenceClaims)
+			claims[in] = attribute.MergeClaims(claims[in], sentenceClaims)
 		}
 	}
 	for in, cs := range claims {
 		for _, c := range cs {
 			in.Sources = append(in.Sources, geo.SourceRef{Name: c.Claimant, Kind: geo.SourceClaimant, Stance: c.Stance})
 		}
-		in.Disputed = geo.Disputed(cs)
+		in.Disputed = attribute.Disputed(cs)
 	}
 	return out, nil
 }

@@ -30,6 +30,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/incidentmap/incidentmap/geo"
+	"github.com/incidentmap/incidentmap/geo/attribute"
 )
 
 // MaxSize is the largest report Read and Parse accept, in
@@ -92,7 +93,7 @@ func Parse(name string, data []byte) (*geo.Report, error) {
 		return nil, invalid(name, "the report has no text")
 	}
 	r.Title = strings.Join(strings.Fields(r.Title), " ")
-	r.Source = geo.CleanOutlet(r.Source)
+	r.Source = attribute.CleanOutlet(r.Source)
 	r.URL = strings.TrimSpace(r.URL)
 	r.Hash = geo.ReportHash(r.Text)
 	return r, nil
@@ -284,7 +285,7 @@ func readOne(path, dirSource string, fn func(string, *geo.Report, error) error) 
 		return fn(path, nil, err)
 	}
 	if r.Source == "" {
-		r.Source = geo.CleanOutlet(dirSource)
+		r.Source = attribute.CleanOutlet(dirSource)
 	}
 	return fn(path, r, nil)
 }
@@ -307,7 +308,7 @@ func dirSource(dir, inherited string) (string, error) {
 		}
 		for _, l := range strings.Split(string(data), "\n") {
 			if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") {
-				return geo.CleanOutlet(l), nil
+				return attribute.CleanOutlet(l), nil
 			}
 		}
 	}

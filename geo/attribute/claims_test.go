@@ -1,4 +1,4 @@
-package geo_test
+package attribute_test
 
 import (
 	"fmt"
@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/incidentmap/incidentmap/geo"
+	"github.com/incidentmap/incidentmap/geo/attribute"
 )
 
 // claimsString renders claims compactly for comparisons: "Name:stance; ...".
@@ -74,7 +75,7 @@ func TestExtractClaims(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := claimsString(geo.ExtractClaims(tt.sentence)); got != tt.want {
+			if got := claimsString(attribute.ExtractClaims(tt.sentence)); got != tt.want {
 				t.Errorf("ExtractClaims(%q)\n got %q\nwant %q", tt.sentence, got, tt.want)
 			}
 		})
@@ -100,7 +101,7 @@ func TestExtractReportClaimsResolves(t *testing.T) {
 		"Russian Ministry of Defense:claims",
 		"Russian Ministry of Defense:claims",
 	}
-	got := geo.ExtractReportClaims(sents)
+	got := attribute.ExtractReportClaims(sents)
 	for i := range sents {
 		if g := claimsString(got[i]); g != want[i] {
 			t.Errorf("sentence %d %q\n got %q\nwant %q", i, sents[i], g, want[i])

@@ -1,4 +1,4 @@
-package geo_test
+package attribute_test
 
 import (
 	"encoding/json"
@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/incidentmap/incidentmap/geo"
+	"github.com/incidentmap/incidentmap/geo/attribute"
 	"github.com/incidentmap/incidentmap/geo/reportfile"
 )
 
@@ -62,12 +63,12 @@ func TestAttributeReportGolden(t *testing.T) {
 				}
 				incident = append(incident, has)
 			}
-			evs := geo.AttributeReport(sents, r.Published, incident)
+			evs := attribute.AttributeReport(sents, r.Published, incident)
 			got := make([]attrGolden, len(evs))
 			for i, ev := range evs {
 				got[i] = attrGolden{Sentence: sents[i], Incident: incident[i], Date: ev.Date.Format(geo.DateLayout),
 					DatePrecision: ev.DatePrecision, DateFromText: ev.DateFromText, Claims: strings.Split(claimsString(ev.Claims), "; "),
-					Disputed: geo.Disputed(ev.Claims)}
+					Disputed: attribute.Disputed(ev.Claims)}
 				if len(ev.Claims) == 0 {
 					got[i].Claims = nil
 				}
@@ -86,7 +87,7 @@ func TestAttributeReportCarry(t *testing.T) {
 		sents = append(sents, s.Text)
 		incident = append(incident, strings.Contains(s.Text, "Ariha"))
 	}
-	evs := geo.AttributeReport(sents, r.Published, incident)
+	evs := attribute.AttributeReport(sents, r.Published, incident)
 	// Sentence 0: the attack near Ariha on Wednesday 2021-03-10.
 	ev := evs[0]
 	if ev.Date.Format(geo.DateLayout) != "2021-03-10" || ev.DatePrecision != geo.DatePrecisionDay {
@@ -107,19 +108,19 @@ func TestAttributeReportCarry(t *testing.T) {
 			t.Errorf("attack claims %q lack %s:%s", claimsString(ev.Claims), name, st)
 		}
 	}
-	if !geo.Disputed(ev.Claims) {
+	if !attribute.Disputed(ev.Claims) {
 		t.Error("attack not disputed")
 	}
 	// Sentence 3: the hilltop taken on Tuesday, denied by date.
-	if ev := evs[3]; ev.Date.Format(geo.DateLayout) != "2021-03-09" || !geo.Disputed(ev.Claims) {
-		t.Errorf("hilltop: %s disputed=%v (%s), want 2021-03-09 disputed", ev.Date.Format(geo.DateLayout), geo.Disputed(ev.Claims), claimsString(ev.Claims))
+	if ev := evs[3]; ev.Date.Format(geo.DateLayout) != "2021-03-09" || !attribute.Disputed(ev.Claims) {
+		t.Errorf("hilltop: %s disputed=%v (%s), want 2021-03-09 disputed", ev.Date.Format(geo.DateLayout), attribute.Disputed(ev.Claims), claimsString(ev.Claims))
 	}
 }
 
 func TestMergeClaims(t *testing.T) {
 	a := []geo.Claim{{Claimant: "A", Stance: geo.StanceClaims}}
 	b := []geo.Claim{{Claimant: "A", Stance: geo.StanceClaims}, {Claimant: "A", Stance: geo.StanceDenies}, {Claimant: "B", Stance: geo.StanceClaims}}
-	got := geo.MergeClaims(a, b)
+	got := attribute.MergeClaims(a, b)
 	if s := claimsString(got); s != "A:claims; A:denies; B:claims" {
 		t.Errorf("MergeClaims = %q", s)
 	}
@@ -158,7 +159,7 @@ func compareGolden(tb testing.TB, path string, got any) {
 	}
 	want, err := os.ReadFile(path)
 	if err != nil {
-		tb.Fatalf("%v (run go test ./geo -update to create it)", err)
+		tb.Fatalf("%v (run go test ./geo/attribute -update to create it)", err)
 	}
 	if string(want) != string(b) {
 		tb.Errorf("%s differs (-update to accept):\n got %s\nwant %s", path, b, want)

@@ -1,46 +1,12 @@
-package geo
+package attribute
 
 import (
-	"bufio"
-	"encoding/json"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
-)
 
-// evalTexts returns the text of every document of the evaluation corpora
-// in ../shared/eval: real local and wire news, the seeds the fuzzers lacked
-// when a real sentence panicked the claim extractor (issue 20). Outside CI
-// it returns nothing when the corpora are missing; under CI that fails.
-func evalTexts(tb testing.TB) []string {
-	tb.Helper()
-	var texts []string
-	for _, name := range []string{"lgl.jsonl", "geovirus.jsonl"} {
-		f, err := os.Open(filepath.Join("..", "..", "shared", "eval", name))
-		if err != nil {
-			if os.Getenv("CI") == "true" {
-				tb.Fatalf("evaluation corpus missing in CI: %v", err)
-			}
-			continue
-		}
-		sc := bufio.NewScanner(f)
-		sc.Buffer(nil, 1<<22)
-		for sc.Scan() {
-			var doc struct{ Text string }
-			if err := json.Unmarshal(sc.Bytes(), &doc); err != nil {
-				f.Close()
-				tb.Fatalf("%s: %v", name, err)
-			}
-			texts = append(texts, doc.Text)
-		}
-		f.Close()
-		if err := sc.Err(); err != nil {
-			tb.Fatalf("%s: %v", name, err)
-		}
-	}
-	return texts
-}
+	"github.com/incidentmap/incidentmap/geo"
+	"github.com/incidentmap/incidentmap/geo/internal/geotest"
+)
 
 // FuzzAttribute runs the whole attribution of a report (dates and claims
 // of every sentence, as Pipeline does) on arbitrary text. Whatever the
@@ -51,7 +17,7 @@ func FuzzAttribute(f *testing.F) {
 	for _, s := range guardSentences {
 		f.Add(s)
 	}
-	for _, s := range evalTexts(f) {
+	for _, s := range geotest.EvalTexts(f) {
 		f.Add(s)
 	}
 	published := time.Date(2020, 3, 1, 0, 0, 0, 0, time.UTC)
@@ -59,7 +25,7 @@ func FuzzAttribute(f *testing.F) {
 		if len(text) > 16384 {
 			return // long inputs add time, not shapes
 		}
-		sentences := SplitSentences(text)
+		sentences := geo.SplitSentences(text)
 		texts := make([]string, len(sentences))
 		incident := make([]bool, len(sentences))
 		for i, s := range sentences {
@@ -74,11 +40,11 @@ func FuzzAttribute(f *testing.F) {
 			if ev.Date.IsZero() {
 				t.Fatalf("sentence %d: no date", i)
 			}
-			if ev.DatePrecision < DatePrecisionDay || ev.DatePrecision > DatePrecisionMonth {
+			if ev.DatePrecision < geo.DatePrecisionDay || ev.DatePrecision > geo.DatePrecisionMonth {
 				t.Fatalf("sentence %d: date precision %d", i, ev.DatePrecision)
 			}
 			for _, c := range ev.Claims {
-				if c.Claimant == "" || c.Stance != StanceClaims && c.Stance != StanceDenies {
+				if c.Claimant == "" || c.Stance != geo.StanceClaims && c.Stance != geo.StanceDenies {
 					t.Fatalf("sentence %d: claim %+v", i, c)
 				}
 			}

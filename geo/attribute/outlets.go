@@ -1,9 +1,11 @@
-package geo
+package attribute
 
 import (
 	"bufio"
 	"io"
 	"strings"
+
+	"github.com/incidentmap/incidentmap/geo"
 )
 
 // OutletAliases maps the names an outlet goes by to one canonical name, so
@@ -36,11 +38,11 @@ func ParseOutletAliases(r io.Reader) (*OutletAliases, error) {
 		}
 		name, list, ok := strings.Cut(line, "=")
 		if !ok {
-			return nil, Errorf(EINVALID, "outlet aliases line %d: want 'Name = alias, alias', got %q", n, line)
+			return nil, geo.Errorf(geo.EINVALID, "outlet aliases line %d: want 'Name = alias, alias', got %q", n, line)
 		}
 		canon := CleanOutlet(name)
 		if canon == "" {
-			return nil, Errorf(EINVALID, "outlet aliases line %d: empty outlet name", n)
+			return nil, geo.Errorf(geo.EINVALID, "outlet aliases line %d: empty outlet name", n)
 		}
 		for _, alias := range append([]string{canon}, strings.Split(list, ",")...) {
 			key := outletKey(alias)
@@ -48,13 +50,13 @@ func ParseOutletAliases(r io.Reader) (*OutletAliases, error) {
 				continue
 			}
 			if prev, ok := a.canon[key]; ok && prev != canon {
-				return nil, Errorf(EINVALID, "outlet aliases line %d: %q is already an alias of %q", n, strings.TrimSpace(alias), prev)
+				return nil, geo.Errorf(geo.EINVALID, "outlet aliases line %d: %q is already an alias of %q", n, strings.TrimSpace(alias), prev)
 			}
 			a.canon[key] = canon
 		}
 	}
 	if err := sc.Err(); err != nil {
-		return nil, Errorf(EINVALID, "outlet aliases: %v", err)
+		return nil, geo.Errorf(geo.EINVALID, "outlet aliases: %v", err)
 	}
 	return a, nil
 }

@@ -1,4 +1,4 @@
-package geo
+package attribute
 
 import (
 	"regexp"
@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/incidentmap/incidentmap/geo"
 )
 
 // Event dates.
@@ -65,22 +67,22 @@ var dtPhrases = []struct {
 	kind      string
 	precision int
 }{
-	{regexp.MustCompile(`(?i)\bthe day before yesterday\b`), []string{"the day before yesterday"}, -2, "", DatePrecisionDay},
-	{regexp.MustCompile(`(?i)\byesterday\b`), []string{"yesterday"}, -1, "", DatePrecisionDay},
-	{regexp.MustCompile(`(?i)\b(?:last|late last) night\b`), []string{"last night"}, -1, "", DatePrecisionDay},
+	{regexp.MustCompile(`(?i)\bthe day before yesterday\b`), []string{"the day before yesterday"}, -2, "", geo.DatePrecisionDay},
+	{regexp.MustCompile(`(?i)\byesterday\b`), []string{"yesterday"}, -1, "", geo.DatePrecisionDay},
+	{regexp.MustCompile(`(?i)\b(?:last|late last) night\b`), []string{"last night"}, -1, "", geo.DatePrecisionDay},
 	{regexp.MustCompile(`(?i)\b(?:earlier today|today|this (?:morning|afternoon|evening)|tonight)\b`),
-		[]string{"today", "tonight", "this morning", "this afternoon", "this evening"}, 0, "", DatePrecisionDay},
-	{regexp.MustCompile(`(?i)\b(?:in|over|during) the (?:past|last) (?:24|twenty-four) hours\b`), []string{"24 hours", "twenty-four hours"}, 0, "", DatePrecisionDay},
-	{regexp.MustCompile(`(?i)\bearlier (?:in|this) (?:the )?week\b`), []string{"earlier in", "earlier this"}, -1, "", DatePrecisionWeek},
+		[]string{"today", "tonight", "this morning", "this afternoon", "this evening"}, 0, "", geo.DatePrecisionDay},
+	{regexp.MustCompile(`(?i)\b(?:in|over|during) the (?:past|last) (?:24|twenty-four) hours\b`), []string{"24 hours", "twenty-four hours"}, 0, "", geo.DatePrecisionDay},
+	{regexp.MustCompile(`(?i)\bearlier (?:in|this) (?:the )?week\b`), []string{"earlier in", "earlier this"}, -1, "", geo.DatePrecisionWeek},
 	{regexp.MustCompile(`(?i)\b(?:this week|(?:in|over|during) the (?:past|last) (?:week|seven days|few days)|in recent days)\b`),
 		[]string{"this week", "past week", "last week", "past seven days", "last seven days", "past few days",
-			"last few days", "in recent days"}, 0, "", DatePrecisionWeek},
-	{regexp.MustCompile(`(?i)\b(?:last|the previous|the past) week\b`), []string{"last week", "previous week", "past week"}, 0, "lastweek", DatePrecisionWeek},
+			"last few days", "in recent days"}, 0, "", geo.DatePrecisionWeek},
+	{regexp.MustCompile(`(?i)\b(?:last|the previous|the past) week\b`), []string{"last week", "previous week", "past week"}, 0, "lastweek", geo.DatePrecisionWeek},
 	{regexp.MustCompile(`(?i)\b(?:in|over|during) (?:the )?(?:past|last|recent) (?:few |two |three |several )?weeks\b`),
 		[]string{"past weeks", "last weeks", "recent weeks", "few weeks", "two weeks", "three weeks", "several weeks"},
-		0, "", DatePrecisionMonth},
-	{regexp.MustCompile(`(?i)\b(?:earlier )?this month\b`), []string{"this month"}, 0, "", DatePrecisionMonth},
-	{regexp.MustCompile(`(?i)\b(?:last|the previous|the past) month\b`), []string{"last month", "previous month", "past month"}, 0, "lastmonth", DatePrecisionMonth},
+		0, "", geo.DatePrecisionMonth},
+	{regexp.MustCompile(`(?i)\b(?:earlier )?this month\b`), []string{"this month"}, 0, "", geo.DatePrecisionMonth},
+	{regexp.MustCompile(`(?i)\b(?:last|the previous|the past) month\b`), []string{"last month", "previous month", "past month"}, 0, "lastmonth", geo.DatePrecisionMonth},
 }
 
 // dtRelativeWords holds a word of every need of dtPhrases: one scan for
@@ -184,32 +186,32 @@ func dtCuesGuarded(s string, reportDate time.Time, guarded bool) []dtCue {
 		mo, _ := strconv.Atoi(s[m[4]:m[5]])
 		d, _ := strconv.Atoi(s[m[6]:m[7]])
 		if t, ok := dtValid(y, time.Month(mo), d); ok {
-			add(m[0], m[1], t, DatePrecisionDay)
+			add(m[0], m[1], t, geo.DatePrecisionDay)
 		}
 	}
 	for _, m := range dtFind(!guarded || (g.digit && g.monthAbbr), dtMonthDayRe, s) {
 		if t, ok := dtExplicit(s, m[2], m[3], m[4], m[5], m[6], m[7], rd); ok {
-			add(m[0], m[1], t, DatePrecisionDay)
+			add(m[0], m[1], t, geo.DatePrecisionDay)
 		}
 	}
 	for _, m := range dtFind(!guarded || (g.digit && g.monthAbbr), dtDayMonthRe, s) {
 		if t, ok := dtExplicit(s, m[4], m[5], m[2], m[3], m[6], m[7], rd); ok {
-			add(m[0], m[1], t, DatePrecisionDay)
+			add(m[0], m[1], t, geo.DatePrecisionDay)
 		}
 	}
 	for _, m := range dtFind(!guarded || (g.digit && g.monthFull), dtMonthYrRe, s) {
 		mo := dtMonth(s[m[2]:m[3]])
 		y, _ := strconv.Atoi(s[m[4]:m[5]])
-		add(m[0], m[1], dtMonthEnd(y, mo, rd), DatePrecisionMonth)
+		add(m[0], m[1], dtMonthEnd(y, mo, rd), geo.DatePrecisionMonth)
 	}
 	for _, m := range dtFind(!guarded || g.monthFull, dtMonthRe, s) {
 		mo := dtMonth(s[m[4]:m[5]])
 		if strings.EqualFold(s[m[2]:m[3]], "since") {
-			add(m[0], m[1], rd, DatePrecisionMonth)
+			add(m[0], m[1], rd, geo.DatePrecisionMonth)
 			continue
 		}
 		y := dtNearestYear(time.Date(rd.Year(), mo, 15, 0, 0, 0, 0, time.UTC), rd)
-		add(m[0], m[1], dtMonthEnd(y, mo, rd), DatePrecisionMonth)
+		add(m[0], m[1], dtMonthEnd(y, mo, rd), geo.DatePrecisionMonth)
 	}
 	weekdays := dtWeekdayMatches
 	if !guarded {
@@ -227,9 +229,9 @@ func dtCuesGuarded(s string, reportDate time.Time, guarded bool) []dtCue {
 	}
 	for _, m := range dtFind(!guarded || g.has("days", "ago") || g.has("days", "earlier"), dtDaysAgoRe, s) {
 		n := dtCount(s[m[2]:m[3]])
-		p := DatePrecisionDay
+		p := geo.DatePrecisionDay
 		if n < 0 { // "a few days ago": within the week
-			n, p = 3, DatePrecisionWeek
+			n, p = 3, geo.DatePrecisionWeek
 		}
 		add(m[0], m[1], rd.AddDate(0, 0, -n), p)
 	}
@@ -238,7 +240,7 @@ func dtCuesGuarded(s string, reportDate time.Time, guarded bool) []dtCue {
 		if n < 0 {
 			n = 1
 		}
-		add(m[0], m[1], rd.AddDate(0, 0, -7*n), DatePrecisionWeek)
+		add(m[0], m[1], rd.AddDate(0, 0, -7*n), geo.DatePrecisionWeek)
 	}
 	relative := !guarded || g.hasAny(dtRelativeWords)
 	for _, ph := range dtPhrases {
@@ -454,11 +456,11 @@ func dtWeekday(wd time.Weekday, mod string, rd time.Time) (time.Time, int) {
 		if fwd == 0 {
 			fwd = 7
 		}
-		return rd.AddDate(0, 0, fwd), DatePrecisionDay
+		return rd.AddDate(0, 0, fwd), geo.DatePrecisionDay
 	case "since":
-		return rd, DatePrecisionWeek
+		return rd, geo.DatePrecisionWeek
 	}
-	return rd.AddDate(0, 0, -back), DatePrecisionDay
+	return rd.AddDate(0, 0, -back), geo.DatePrecisionDay
 }
 
 // dtCount reads a small count ("3", "two"); -1 for vague ones ("several").

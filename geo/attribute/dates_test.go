@@ -1,4 +1,4 @@
-package geo
+package attribute
 
 import (
 	"bufio"
@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/incidentmap/incidentmap/geo"
 )
 
 // TestEventDate reads testdata/dates/cases.tsv: sentence, report date,
@@ -35,13 +37,13 @@ func TestEventDate(t *testing.T) {
 			got, p, ok := EventDate(col[0], rd)
 			if col[2] == "none" {
 				if ok {
-					t.Fatalf("EventDate = %s p%d, want no date cue", got.Format(DateLayout), p)
+					t.Fatalf("EventDate = %s p%d, want no date cue", got.Format(geo.DateLayout), p)
 				}
 				return
 			}
 			wantP, _ := strconv.Atoi(col[3])
 			if !ok || !got.Equal(dtMustDate(t, col[2])) || p != wantP {
-				t.Errorf("EventDate = %s p%d ok=%v, want %s p%d", got.Format(DateLayout), p, ok, col[2], wantP)
+				t.Errorf("EventDate = %s p%d ok=%v, want %s p%d", got.Format(geo.DateLayout), p, ok, col[2], wantP)
 			}
 		})
 	}
@@ -53,14 +55,14 @@ func TestEventDate(t *testing.T) {
 func TestEventDateIgnoresClock(t *testing.T) {
 	rd := time.Date(2020, 1, 23, 23, 30, 0, 0, time.FixedZone("X", 3*3600))
 	got, p, ok := EventDate("Rebels attacked on Wednesday.", rd)
-	if want := dtMustDate(t, "2020-01-22"); !ok || !got.Equal(want) || p != DatePrecisionDay {
+	if want := dtMustDate(t, "2020-01-22"); !ok || !got.Equal(want) || p != geo.DatePrecisionDay {
 		t.Errorf("EventDate = %v p%d, want %v p1", got, p, want)
 	}
 }
 
 func dtMustDate(tb testing.TB, s string) time.Time {
 	tb.Helper()
-	d, err := time.Parse(DateLayout, s)
+	d, err := time.Parse(geo.DateLayout, s)
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package geo
+package attribute
 
 import (
 	"bufio"
@@ -9,6 +9,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/incidentmap/incidentmap/geo"
+	"github.com/incidentmap/incidentmap/geo/internal/geotest"
 )
 
 // guardSentences exercise the pre-checks and the hand-written scanners of
@@ -51,7 +54,7 @@ var guardSentences = []string{
 func guardCorpus(tb testing.TB) []string {
 	tb.Helper()
 	out := append([]string(nil), guardSentences...)
-	shared := filepath.Join("..", "..", "shared")
+	shared := geotest.SharedPath()
 	var texts []string
 	seeds, _ := filepath.Glob(filepath.Join(shared, "seeds", "*.txt"))
 	for _, p := range seeds {
@@ -88,7 +91,7 @@ func guardCorpus(tb testing.TB) []string {
 		tb.Fatal("seed reports missing in CI")
 	}
 	for _, text := range texts {
-		for _, s := range SplitSentences(text) {
+		for _, s := range geo.SplitSentences(text) {
 			out = append(out, strings.TrimSpace(s.Text))
 		}
 	}

@@ -1,8 +1,10 @@
-package geo
+package attribute
 
 import (
 	"strings"
 	"testing"
+
+	"github.com/incidentmap/incidentmap/geo"
 )
 
 func TestCleanOutlet(t *testing.T) {
@@ -58,7 +60,7 @@ func TestParseOutletAliasesErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := ParseOutletAliases(strings.NewReader(tt.in))
-			if ErrorCode(err) != EINVALID || !strings.Contains(ErrorMessage(err), tt.msg) {
+			if geo.ErrorCode(err) != geo.EINVALID || !strings.Contains(geo.ErrorMessage(err), tt.msg) {
 				t.Errorf("err = %v, want EINVALID containing %q", err, tt.msg)
 			}
 		})

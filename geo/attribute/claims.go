@@ -1,10 +1,12 @@
-package geo
+package attribute
 
 import (
 	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/incidentmap/incidentmap/geo"
 )
 
 // Claim extraction from one sentence.
@@ -26,7 +28,7 @@ import (
 // clRaw is a claim before report-level resolution.
 type clRaw struct {
 	claimant string // canonical, or "" for anaphors
-	stance   Stance
+	stance   geo.Stance
 	text     string
 	kind     clKind
 	rebel    bool
@@ -143,7 +145,7 @@ func clIsNegated(s string) bool {
 // ExtractClaims returns who the sentence attributes its content to, with
 // canonical names and stances, in text order. Generic claimants are resolved
 // within the sentence only; use ExtractReportClaims for a whole report.
-func ExtractClaims(sentence string) []Claim {
+func ExtractClaims(sentence string) []geo.Claim {
 	return ExtractReportClaims([]string{sentence})[0]
 }
 
@@ -178,13 +180,13 @@ func clExtract(s string) []clRaw {
 		return j
 	}
 	var out []clRaw
-	add := func(np, appos string, st Stance) {
+	add := func(np, appos string, st geo.Stance) {
 		if c, ok := clCanon(np, appos); ok {
 			c.stance = st
 			out = append(out, c)
 		}
 	}
-	addList := func(i, j int, st Stance) { // "X and Y", "X, Y and Z"
+	addList := func(i, j int, st geo.Stance) { // "X and Y", "X, Y and Z"
 		for _, part := range clListSep.Split(span(i, j), -1) {
 			add(part, "", st)
 		}
@@ -197,7 +199,7 @@ func clExtract(s string) []clRaw {
 			if m := clReportsOf.FindString(np); m != "" || strings.HasPrefix(strings.ToLower(np), "a statement ") {
 				np = clSourceOf.ReplaceAllString(np, "")
 			}
-			add(np, "", StanceClaims)
+			add(np, "", geo.StanceClaims)
 			continue
 		}
 		denial := clDenial[t.lower]
@@ -207,9 +209,9 @@ func clExtract(s string) []clRaw {
 		if i > 0 && clNotVerb[toks[i-1].lower] && !broken(i) {
 			continue
 		}
-		st := StanceClaims
+		st := geo.StanceClaims
 		if denial {
-			st = StanceDenies
+			st = geo.StanceDenies
 		}
 		// Passive: "... was disputed by X and Y".
 		k := i - 1
@@ -223,7 +225,7 @@ func clExtract(s string) []clRaw {
 			continue
 		}
 		if !denial && clIsNegated(clComplement(s, t.end)) {
-			st = StanceDenies
+			st = geo.StanceDenies
 		}
 		if denial && i+1 < len(toks) {
 			rest := s[toks[i+1].start:]
@@ -232,7 +234,7 @@ func clExtract(s string) []clRaw {
 				for from < len(toks) && toks[from].start < toks[i+1].start+len(m) {
 					from++
 				}
-				addList(from, forward(from), StanceClaims)
+				addList(from, forward(from), geo.StanceClaims)
 			}
 		}
 		switch {
@@ -334,8 +336,8 @@ func clDedupe(in []clRaw) []clRaw {
 			continue
 		}
 		if i, ok := seen[c.claimant]; ok {
-			if c.stance == StanceDenies {
-				out[i].stance = StanceDenies
+			if c.stance == geo.StanceDenies {
+				out[i].stance = geo.StanceDenies
 			}
 			continue
 		}

@@ -1,9 +1,11 @@
-package geo
+package attribute
 
 import (
 	"regexp"
 	"strings"
 	"time"
+
+	"github.com/incidentmap/incidentmap/geo"
 )
 
 // ExtractReportClaims returns the claims of each sentence of one report
@@ -14,7 +16,7 @@ import (
 // Defense when the ministry speaks in the report, "the statement" or "it" the
 // previous claimant, and a surname the body its bearer was introduced with.
 // Claims that cannot be resolved (an anaphor before any claimant) are dropped.
-func ExtractReportClaims(sentences []string) [][]Claim {
+func ExtractReportClaims(sentences []string) [][]geo.Claim {
 	raw := make([][]clRaw, len(sentences))
 	var rebelGroup string
 	mod := false
@@ -39,7 +41,7 @@ func ExtractReportClaims(sentences []string) [][]Claim {
 	}
 	text := strings.Join(sentences, "\n")
 	observatory := clFoldContains(text, "syrian observatory", "sohr") && clObservatoryRe.MatchString(text)
-	out := make([][]Claim, len(sentences))
+	out := make([][]geo.Claim, len(sentences))
 	last := ""
 	for i, cs := range raw {
 		var resolved []clRaw
@@ -73,7 +75,7 @@ func ExtractReportClaims(sentences []string) [][]Claim {
 			resolved = append(resolved, c)
 		}
 		for _, c := range clDedupe(resolved) {
-			out[i] = append(out[i], Claim{Claimant: c.claimant, Stance: c.stance, Text: c.text})
+			out[i] = append(out[i], geo.Claim{Claimant: c.claimant, Stance: c.stance, Text: c.text})
 		}
 	}
 	return out
@@ -84,10 +86,10 @@ var clObservatoryRe = regexp.MustCompile(`(?i)\bsyrian observatory\b|\bSOHR\b`)
 // SentenceEvent is what a report says about the events of one sentence:
 // when they happened and who claims or denies them.
 type SentenceEvent struct {
-	Date          time.Time // event date, UTC midnight
-	DatePrecision int       // DatePrecisionDay, Week or Month
-	DateFromText  bool      // false: the sentence has no date cue; Date is the report date
-	Claims        []Claim   // the sentence's own claims plus those carried to it
+	Date          time.Time   // event date, UTC midnight
+	DatePrecision int         // DatePrecisionDay, Week or Month
+	DateFromText  bool        // false: the sentence has no date cue; Date is the report date
+	Claims        []geo.Claim // the sentence's own claims plus those carried to it
 }
 
 // AttributeReport dates the events of every sentence of a report and says
@@ -116,7 +118,7 @@ func AttributeReport(sentences []string, reportDate time.Time, incident []bool) 
 	// (as EventDate), all of them route a claim-only sentence's claims.
 	cues := make([][]dtCue, len(sentences))
 	for i, s := range sentences {
-		ev := SentenceEvent{Date: rd, DatePrecision: DatePrecisionWeek}
+		ev := SentenceEvent{Date: rd, DatePrecision: geo.DatePrecisionWeek}
 		if cues[i] = dtCues(s, rd); len(cues[i]) > 0 {
 			ev.Date, ev.DatePrecision, ev.DateFromText = cues[i][0].date, cues[i][0].precision, true
 		}
@@ -132,11 +134,11 @@ func AttributeReport(sentences []string, reportDate time.Time, incident []bool) 
 		}
 		var targets []int
 		for _, c := range cues[i] {
-			if c.precision != DatePrecisionDay {
+			if c.precision != geo.DatePrecisionDay {
 				continue
 			}
 			for j := range sentences {
-				if isIncident(j) && out[j].DatePrecision == DatePrecisionDay && out[j].Date.Equal(c.date) {
+				if isIncident(j) && out[j].DatePrecision == geo.DatePrecisionDay && out[j].Date.Equal(c.date) {
 					targets = append(targets, j)
 				}
 			}
@@ -171,8 +173,8 @@ func attrNearest(i, n int, isIncident func(int) bool) int {
 
 // MergeClaims returns a with the claims of b that it lacks, comparing
 // (Claimant, Stance); the result is a new slice and a is not modified.
-func MergeClaims(a, b []Claim) []Claim {
-	out := append([]Claim(nil), a...)
+func MergeClaims(a, b []geo.Claim) []geo.Claim {
+	out := append([]geo.Claim(nil), a...)
 	for _, c := range b {
 		dup := false
 		for _, o := range out {
@@ -189,9 +191,9 @@ func MergeClaims(a, b []Claim) []Claim {
 }
 
 // Disputed reports whether any claim denies the incident.
-func Disputed(claims []Claim) bool {
+func Disputed(claims []geo.Claim) bool {
 	for _, c := range claims {
-		if c.Stance == StanceDenies {
+		if c.Stance == geo.StanceDenies {
 			return true
 		}
 	}

@@ -1,12 +1,13 @@
-package geo_test
+package attribute_test
 
 import (
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/incidentmap/incidentmap/geo"
+	"github.com/incidentmap/incidentmap/geo/attribute"
+	"github.com/incidentmap/incidentmap/geo/internal/geotest"
 	"github.com/incidentmap/incidentmap/geo/reportfile"
 )
 
@@ -14,7 +15,7 @@ import (
 // file skips the test.
 func seedReport(tb testing.TB, name string) *geo.Report {
 	tb.Helper()
-	path := filepath.Join("..", "..", "shared", "seeds", name)
+	path := geotest.SharedPath("seeds", name)
 	data, err := os.ReadFile(path)
 	if err != nil {
 		if os.Getenv("CI") == "true" {
@@ -31,7 +32,7 @@ func seedReport(tb testing.TB, name string) *geo.Report {
 
 // seedEvents attributes a seed report; sentences naming one of places are
 // incident sentences (standing in for the geoparser).
-func seedEvents(tb testing.TB, r *geo.Report, places ...string) ([]string, []geo.SentenceEvent) {
+func seedEvents(tb testing.TB, r *geo.Report, places ...string) ([]string, []attribute.SentenceEvent) {
 	tb.Helper()
 	var sents []string
 	var incident []bool
@@ -43,7 +44,7 @@ func seedEvents(tb testing.TB, r *geo.Report, places ...string) ([]string, []geo
 		}
 		incident = append(incident, has)
 	}
-	return sents, geo.AttributeReport(sents, r.Published, incident)
+	return sents, attribute.AttributeReport(sents, r.Published, incident)
 }
 
 func hasClaim(cs []geo.Claim, name string, st geo.Stance) bool {
@@ -89,13 +90,13 @@ func TestSeedIdlibClaims(t *testing.T) {
 			t.Errorf("attack claims %q lack %s:%s", claimsString(ev.Claims), want.name, want.st)
 		}
 	}
-	if !geo.Disputed(ev.Claims) {
+	if !attribute.Disputed(ev.Claims) {
 		t.Error("attack not disputed")
 	}
 	if ev := evs[settlements]; ev.Date.Format(geo.DateLayout) != "2020-01-22" || ev.DatePrecision != geo.DatePrecisionDay {
 		t.Errorf("settlements dated %s p%d, want 2020-01-22 p1", ev.Date.Format(geo.DateLayout), ev.DatePrecision)
 	}
-	for _, c := range geo.ExtractReportClaims(sents) {
+	for _, c := range attribute.ExtractReportClaims(sents) {
 		for _, cl := range c {
 			if strings.Contains(cl.Claimant, "Turkestan") || cl.Claimant == "Rebels" || cl.Claimant == "War monitor" {
 				t.Errorf("unresolved or wrong claimant %q", cl.Claimant)
