@@ -219,7 +219,7 @@ func loadGeoParts(ctx context.Context, db *store.DB, opts geoOptions) (*geoParts
 	return parts, nil
 }
 
-// loadOutletAliases reads an outlet alias file (see geo.OutletAliases);
+// loadOutletAliases reads an outlet alias file (see attribute.OutletAliases);
 // an empty path means none.
 func loadOutletAliases(path string) (*attribute.OutletAliases, error) {
 	if path == "" {

@@ -1,3 +1,8 @@
+// Package attribute reads what a report says about its events besides
+// where: when they happened (EventDate), who claims or denies them
+// (ExtractClaims, ExtractReportClaims), and both for every sentence of a
+// report at once (Report). It also names the outlets that publish reports
+// (OutletAliases, CleanOutlet).
 package attribute
 
 import (
@@ -17,14 +22,14 @@ import (
 // previous claimant, and a surname the body its bearer was introduced with.
 // Claims that cannot be resolved (an anaphor before any claimant) are dropped.
 func ExtractReportClaims(sentences []string) [][]geo.Claim {
-	raw := make([][]clRaw, len(sentences))
+	raw := make([][]rawClaim, len(sentences))
 	var rebelGroup string
 	mod := false
 	persons := map[string]string{} // full name or surname (lower) → canonical
 	for i, s := range sentences {
-		raw[i] = clExtract(s)
+		raw[i] = extractClaims(s)
 		for _, c := range raw[i] {
-			if c.kind != clSpecific {
+			if c.kind != kindSpecific {
 				continue
 			}
 			if c.rebel && rebelGroup == "" {
@@ -35,36 +40,36 @@ func ExtractReportClaims(sentences []string) [][]geo.Claim {
 			}
 			if c.person != "" {
 				persons[strings.ToLower(c.person)] = c.claimant
-				persons[clSurname(c.person)] = c.claimant
+				persons[surname(c.person)] = c.claimant
 			}
 		}
 	}
 	text := strings.Join(sentences, "\n")
-	observatory := clFoldContains(text, "syrian observatory", "sohr") && clObservatoryRe.MatchString(text)
+	observatory := foldContains(text, "syrian observatory", "sohr") && observatoryRe.MatchString(text)
 	out := make([][]geo.Claim, len(sentences))
 	last := ""
 	for i, cs := range raw {
-		var resolved []clRaw
+		var resolved []rawClaim
 		for _, c := range cs {
 			switch c.kind {
-			case clRebel:
+			case kindRebel:
 				if rebelGroup != "" {
 					c.claimant = rebelGroup
 				}
-			case clMonitor:
+			case kindMonitor:
 				if observatory {
 					c.claimant = "Syrian Observatory"
 				}
-			case clRussia:
+			case kindRussia:
 				if mod {
 					c.claimant = "Russian Ministry of Defense"
 				}
-			case clAnaphor:
+			case kindAnaphor:
 				c.claimant = last
-			case clPerson:
+			case kindPerson:
 				if org, ok := persons[strings.ToLower(c.claimant)]; ok {
 					c.claimant = org
-				} else if org, ok := persons[clSurname(c.claimant)]; ok {
+				} else if org, ok := persons[surname(c.claimant)]; ok {
 					c.claimant = org
 				}
 			}
@@ -74,14 +79,14 @@ func ExtractReportClaims(sentences []string) [][]geo.Claim {
 			last = c.claimant
 			resolved = append(resolved, c)
 		}
-		for _, c := range clDedupe(resolved) {
+		for _, c := range dedupeClaims(resolved) {
 			out[i] = append(out[i], geo.Claim{Claimant: c.claimant, Stance: c.stance, Text: c.text})
 		}
 	}
 	return out
 }
 
-var clObservatoryRe = regexp.MustCompile(`(?i)\bsyrian observatory\b|\bSOHR\b`)
+var observatoryRe = regexp.MustCompile(`(?i)\bsyrian observatory\b|\bSOHR\b`)
 
 // SentenceEvent is what a report says about the events of one sentence:
 // when they happened and who claims or denies them.
@@ -92,7 +97,7 @@ type SentenceEvent struct {
 	Claims        []geo.Claim // the sentence's own claims plus those carried to it
 }
 
-// AttributeReport dates the events of every sentence of a report and says
+// Report dates the events of every sentence of a report and says
 // who claims or denies them. incident[i] tells whether sentence i has an
 // incident place (the geoparser's RoleIncident); out[i] is for sentences[i].
 //
@@ -110,16 +115,16 @@ type SentenceEvent struct {
 // Claims are unioned by (claimant, stance), so a target may list a claimant
 // both ways if the report has it both ways. An incident with any StanceDenies
 // claim is disputed (see Disputed).
-func AttributeReport(sentences []string, reportDate time.Time, incident []bool) []SentenceEvent {
-	rd := dtDay(reportDate)
+func Report(sentences []string, reportDate time.Time, incident []bool) []SentenceEvent {
+	rd := utcDay(reportDate)
 	claims := ExtractReportClaims(sentences)
 	out := make([]SentenceEvent, len(sentences))
 	// Each sentence's cues are found once: the first dates the sentence
 	// (as EventDate), all of them route a claim-only sentence's claims.
-	cues := make([][]dtCue, len(sentences))
+	cues := make([][]dateCue, len(sentences))
 	for i, s := range sentences {
 		ev := SentenceEvent{Date: rd, DatePrecision: geo.DatePrecisionWeek}
-		if cues[i] = dtCues(s, rd); len(cues[i]) > 0 {
+		if cues[i] = dateCues(s, rd); len(cues[i]) > 0 {
 			ev.Date, ev.DatePrecision, ev.DateFromText = cues[i][0].date, cues[i][0].precision, true
 		}
 		if i < len(incident) && incident[i] {
@@ -144,7 +149,7 @@ func AttributeReport(sentences []string, reportDate time.Time, incident []bool) 
 			}
 		}
 		if len(targets) == 0 {
-			if j := attrNearest(i, len(sentences), isIncident); j >= 0 {
+			if j := nearestIncident(i, len(sentences), isIncident); j >= 0 {
 				targets = []int{j}
 			}
 		}
@@ -155,9 +160,9 @@ func AttributeReport(sentences []string, reportDate time.Time, incident []bool) 
 	return out
 }
 
-// attrNearest returns the nearest incident sentence before i, else after
+// nearestIncident returns the nearest incident sentence before i, else after
 // it, else -1.
-func attrNearest(i, n int, isIncident func(int) bool) int {
+func nearestIncident(i, n int, isIncident func(int) bool) int {
 	for j := i - 1; j >= 0; j-- {
 		if isIncident(j) {
 			return j

@@ -27,8 +27,8 @@ func goldenUpdate() bool {
 	return f != nil && f.Value.String() == "true"
 }
 
-// attrGolden is one sentence of a golden AttributeReport result.
-type attrGolden struct {
+// goldenSentence is one sentence of a golden attribute.Report result.
+type goldenSentence struct {
 	Sentence      string   `json:"sentence"`
 	Incident      bool     `json:"incident"`
 	Date          string   `json:"date"`
@@ -38,7 +38,7 @@ type attrGolden struct {
 	Disputed      bool     `json:"disputed,omitempty"`
 }
 
-// TestAttributeReportGolden runs AttributeReport on our own reports in
+// TestAttributeReportGolden runs attribute.Report on our own reports in
 // testdata/claims; a sentence is an incident sentence when it names one of
 // the case's places (standing in for the geoparser).
 func TestAttributeReportGolden(t *testing.T) {
@@ -63,10 +63,10 @@ func TestAttributeReportGolden(t *testing.T) {
 				}
 				incident = append(incident, has)
 			}
-			evs := attribute.AttributeReport(sents, r.Published, incident)
-			got := make([]attrGolden, len(evs))
+			evs := attribute.Report(sents, r.Published, incident)
+			got := make([]goldenSentence, len(evs))
 			for i, ev := range evs {
-				got[i] = attrGolden{Sentence: sents[i], Incident: incident[i], Date: ev.Date.Format(geo.DateLayout),
+				got[i] = goldenSentence{Sentence: sents[i], Incident: incident[i], Date: ev.Date.Format(geo.DateLayout),
 					DatePrecision: ev.DatePrecision, DateFromText: ev.DateFromText, Claims: strings.Split(claimsString(ev.Claims), "; "),
 					Disputed: attribute.Disputed(ev.Claims)}
 				if len(ev.Claims) == 0 {
@@ -87,7 +87,7 @@ func TestAttributeReportCarry(t *testing.T) {
 		sents = append(sents, s.Text)
 		incident = append(incident, strings.Contains(s.Text, "Ariha"))
 	}
-	evs := attribute.AttributeReport(sents, r.Published, incident)
+	evs := attribute.Report(sents, r.Published, incident)
 	// Sentence 0: the attack near Ariha on Wednesday 2021-03-10.
 	ev := evs[0]
 	if ev.Date.Format(geo.DateLayout) != "2021-03-10" || ev.DatePrecision != geo.DatePrecisionDay {

@@ -30,30 +30,30 @@ import (
 // bare surname ("Mustafa said") becomes the body that person was introduced
 // with ("Naji al-Mustafa, spokesman for the National Liberation Front").
 
-// clKind classifies a claimant phrase for report-level resolution.
-type clKind int
+// claimantKind classifies a claimant phrase for report-level resolution.
+type claimantKind int
 
 const (
-	clSpecific clKind = iota // a named body: canonical as is
-	clRebel                  // a generic rebel speaker
-	clMonitor                // a generic war monitor
-	clRussia                 // Russia/Moscow speaking
-	clAnaphor                // "the statement", "it": the previous claimant
-	clPerson                 // an unknown capitalised name
-	clOther                  // an unknown common noun ("residents")
+	kindSpecific claimantKind = iota // a named body: canonical as is
+	kindRebel                        // a generic rebel speaker
+	kindMonitor                      // a generic war monitor
+	kindRussia                       // Russia/Moscow speaking
+	kindAnaphor                      // "the statement", "it": the previous claimant
+	kindPerson                       // an unknown capitalised name
+	kindOther                        // an unknown common noun ("residents")
 )
 
-// clEntry is one claimant with its aliases. Aliases written in capitals
+// claimantEntry is one claimant with its aliases. Aliases written in capitals
 // (acronyms) match case-sensitively; the others ignore case.
-type clEntry struct {
+type claimantEntry struct {
 	canonical string
-	kind      clKind
+	kind      claimantKind
 	rebel     bool // a rebel group that generic rebel speakers resolve to
 	aliases   []string
 }
 
-// clTable is read-only.
-var clTable = []clEntry{
+// claimantTable is read-only.
+var claimantTable = []claimantEntry{
 	{canonical: "Russian Ministry of Defense", aliases: []string{
 		"Russian Ministry of Defense", "Russian Ministry of Defence", "Russian Defense Ministry",
 		"Russian Defence Ministry", "Russia's Defense Ministry", "Russia's Defence Ministry",
@@ -89,79 +89,79 @@ var clTable = []clEntry{
 	{canonical: "Free Syrian Army", rebel: true, aliases: []string{"Free Syrian Army", "FSA"}},
 	{canonical: "Syrian National Army", rebel: true, aliases: []string{"Syrian National Army", "SNA"}},
 	{canonical: "Jaish al-Izza", rebel: true, aliases: []string{"Jaish al-Izza", "Jaysh al-Izza"}},
-	{canonical: "Rebels", kind: clRebel, aliases: []string{
+	{canonical: "Rebels", kind: kindRebel, aliases: []string{
 		"rebel officials", "rebel official", "rebel spokesman", "rebel spokesperson", "rebel spokeswoman",
 		"rebel sources", "rebel source", "rebel commanders", "rebel commander", "rebel groups", "rebel group",
 		"rebel fighters", "rebels", "opposition officials", "opposition official", "opposition sources",
 		"opposition source", "insurgents"}},
-	{canonical: "War monitor", kind: clMonitor, aliases: []string{
+	{canonical: "War monitor", kind: kindMonitor, aliases: []string{
 		"war monitor", "war monitoring group", "monitoring group", "monitor"}},
-	{canonical: "Russian government", kind: clRussia, aliases: []string{
+	{canonical: "Russian government", kind: kindRussia, aliases: []string{
 		"Russian government", "Russian officials", "Russian authorities", "Russian side", "Kremlin",
 		"Russia", "Moscow"}},
 }
 
-// clAnaphors are phrases that refer back to the previous claimant.
-var clAnaphors = map[string]bool{
+// anaphors are phrases that refer back to the previous claimant.
+var anaphors = map[string]bool{
 	"statement": true, "report": true, "ministry": true, "spokesman": true, "spokeswoman": true,
 	"spokesperson": true, "official": true, "source": true, "center": true, "centre": true,
 	"agency": true, "group": true, "army": true, "military": true, "he": true, "she": true,
 	"it": true, "they": true, "communique": true, "announcement": true,
 }
 
-// clSpeakers are common nouns accepted as claimants although not capitalised.
-var clSpeakers = map[string]bool{
+// speakers are common nouns accepted as claimants although not capitalised.
+var speakers = map[string]bool{
 	"residents": true, "activists": true, "witnesses": true, "officials": true, "medics": true,
 	"doctors": true, "locals": true, "police": true, "paramedics": true, "villagers": true,
 }
 
-// clMatch is an alias found in a phrase.
-type clMatch struct {
-	entry *clEntry
+// aliasMatch is an alias found in a phrase.
+type aliasMatch struct {
+	entry *claimantEntry
 	pos   int
 	n     int // alias length
 }
 
-// clFind returns the best table match in phrase: the earliest named body,
+// findClaimant returns the best table match in phrase: the earliest named body,
 // else the earliest generic one (longest alias at a position).
-func clFind(phrase string) (clMatch, bool) {
+func findClaimant(phrase string) (aliasMatch, bool) {
 	lower := strings.ToLower(phrase)
-	var best clMatch
+	var best aliasMatch
 	found := false
-	for _, a := range clAliases {
+	for _, a := range claimantAliases {
 		hay := lower
 		if a.acronym {
 			hay = phrase
 		}
-		pos := clIndexWord(hay, a.needle)
+		pos := indexWord(hay, a.needle)
 		if pos < 0 {
 			continue
 		}
-		m := clMatch{entry: a.entry, pos: pos, n: a.n}
-		if !found || clBetter(m, best) {
+		m := aliasMatch{entry: a.entry, pos: pos, n: a.n}
+		if !found || betterMatch(m, best) {
 			best, found = m, true
 		}
 	}
 	return best, found
 }
 
-// clAlias is an alias of clTable prepared for clFind: lower-cased unless
-// it is an acronym. Lower-casing each alias per call cost most of the
-// claim extraction of a report.
-type clAlias struct {
-	entry   *clEntry
+// claimantAlias is an alias of claimantTable prepared for findClaimant:
+// lower-cased unless it is an acronym. Lower-casing each alias per call
+// cost most of the claim extraction of a report.
+type claimantAlias struct {
+	entry   *claimantEntry
 	needle  string
 	n       int // length of the alias as written
 	acronym bool
 }
 
-// clAliases lists the aliases of clTable in table order; read-only.
-var clAliases = func() []clAlias {
-	var out []clAlias
-	for i := range clTable {
-		e := &clTable[i]
+// claimantAliases lists the aliases of claimantTable in table order; read-only.
+var claimantAliases = func() []claimantAlias {
+	var out []claimantAlias
+	for i := range claimantTable {
+		e := &claimantTable[i]
 		for _, a := range e.aliases {
-			ca := clAlias{entry: e, needle: strings.ToLower(a), n: len(a), acronym: clIsAcronym(a)}
+			ca := claimantAlias{entry: e, needle: strings.ToLower(a), n: len(a), acronym: isAcronym(a)}
 			if ca.acronym {
 				ca.needle = a
 			}
@@ -171,9 +171,9 @@ var clAliases = func() []clAlias {
 	return out
 }()
 
-// clBetter orders matches: named bodies first, then position, then length.
-func clBetter(a, b clMatch) bool {
-	as, bs := a.entry.kind == clSpecific, b.entry.kind == clSpecific
+// betterMatch orders matches: named bodies first, then position, then length.
+func betterMatch(a, b aliasMatch) bool {
+	as, bs := a.entry.kind == kindSpecific, b.entry.kind == kindSpecific
 	if as != bs {
 		return as
 	}
@@ -183,8 +183,8 @@ func clBetter(a, b clMatch) bool {
 	return a.n > b.n
 }
 
-// clIsAcronym reports whether an alias is written in capitals ("SANA", "U.N").
-func clIsAcronym(s string) bool {
+// isAcronym reports whether an alias is written in capitals ("SANA", "U.N").
+func isAcronym(s string) bool {
 	for _, r := range s {
 		if unicode.IsLower(r) {
 			return false
@@ -193,8 +193,8 @@ func clIsAcronym(s string) bool {
 	return true
 }
 
-// clIndexWord returns the first index of needle in hay at word boundaries, or -1.
-func clIndexWord(hay, needle string) int {
+// indexWord returns the first index of needle in hay at word boundaries, or -1.
+func indexWord(hay, needle string) int {
 	for off := 0; off < len(hay); {
 		i := strings.Index(hay[off:], needle)
 		if i < 0 {
@@ -204,7 +204,7 @@ func clIndexWord(hay, needle string) int {
 		end := i + len(needle)
 		before, _ := utf8.DecodeLastRuneInString(hay[:i])
 		after, _ := utf8.DecodeRuneInString(hay[end:])
-		if (i == 0 || !clIsWordRune(before)) && (end == len(hay) || !clIsWordRune(after)) {
+		if (i == 0 || !isWordRune(before)) && (end == len(hay) || !isWordRune(after)) {
 			return i
 		}
 		off = i + 1
@@ -212,14 +212,14 @@ func clIndexWord(hay, needle string) int {
 	return -1
 }
 
-func clIsWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
 
-// clDeterminers are stripped from the front of claimant phrases.
-var clDeterminers = map[string]bool{"the": true, "a": true, "an": true, "its": true, "their": true, "his": true, "her": true}
+// determiners are stripped from the front of claimant phrases.
+var determiners = map[string]bool{"the": true, "a": true, "an": true, "its": true, "their": true, "his": true, "her": true}
 
-// clCanon turns a claimant phrase (and the appositive that followed it, if
-// any) into a raw claim. ok is false for phrases that name nobody.
-func clCanon(np, appos string) (c clRaw, ok bool) {
+// canonicalClaim turns a claimant phrase (and the appositive that followed
+// it, if any) into a raw claim. ok is false for phrases that name nobody.
+func canonicalClaim(np, appos string) (c rawClaim, ok bool) {
 	np = strings.Trim(np, " ,;:\"“”'()")
 	if np == "" {
 		return c, false
@@ -229,33 +229,33 @@ func clCanon(np, appos string) (c clRaw, ok bool) {
 		text = np + ", " + appos
 	}
 	c.text = text
-	if m, ok := clFind(np); ok && m.entry.kind == clSpecific {
-		c.claimant, c.kind, c.rebel = m.entry.canonical, clSpecific, m.entry.rebel
-		if rest := clPersonPart(np, m); rest != "" {
+	if m, ok := findClaimant(np); ok && m.entry.kind == kindSpecific {
+		c.claimant, c.kind, c.rebel = m.entry.canonical, kindSpecific, m.entry.rebel
+		if rest := personAfterAlias(np, m); rest != "" {
 			c.person = rest
 		}
 		return c, true
 	}
 	if appos != "" {
-		if m, ok := clFind(appos); ok && m.entry.kind == clSpecific {
-			c.claimant, c.kind, c.rebel = m.entry.canonical, clSpecific, m.entry.rebel
+		if m, ok := findClaimant(appos); ok && m.entry.kind == kindSpecific {
+			c.claimant, c.kind, c.rebel = m.entry.canonical, kindSpecific, m.entry.rebel
 			c.person = np
 			return c, true
 		}
 	}
-	if m, ok := clFind(np); ok {
+	if m, ok := findClaimant(np); ok {
 		c.claimant, c.kind = m.entry.canonical, m.entry.kind
 		return c, true
 	}
 	words := strings.Fields(np)
-	for len(words) > 0 && clDeterminers[strings.ToLower(words[0])] {
+	for len(words) > 0 && determiners[strings.ToLower(words[0])] {
 		words = words[1:]
 	}
 	if len(words) == 0 {
 		return c, false
 	}
-	if len(words) == 1 && clAnaphors[strings.ToLower(words[0])] {
-		c.kind = clAnaphor
+	if len(words) == 1 && anaphors[strings.ToLower(words[0])] {
+		c.kind = kindAnaphor
 		return c, true
 	}
 	if len(words) > 6 {
@@ -264,18 +264,18 @@ func clCanon(np, appos string) (c clRaw, ok bool) {
 	first, _ := utf8.DecodeRuneInString(words[0])
 	switch {
 	case unicode.IsUpper(first):
-		c.kind = clPerson
+		c.kind = kindPerson
 		for _, w := range words {
 			if r, _ := utf8.DecodeRuneInString(w); !unicode.IsUpper(r) && !strings.HasPrefix(w, "al-") {
-				c.kind = clOther
+				c.kind = kindOther
 				lw := strings.ToLower(w)
-				if clPassive[lw] || strings.HasSuffix(lw, "ed") || strings.HasSuffix(lw, "ing") {
+				if passiveAux[lw] || strings.HasSuffix(lw, "ed") || strings.HasSuffix(lw, "ing") {
 					return c, false // a clause, not a name: "Syrian forces killed"
 				}
 			}
 		}
-	case len(words) == 1 && clSpeakers[strings.ToLower(words[0])]:
-		c.kind = clOther
+	case len(words) == 1 && speakers[strings.ToLower(words[0])]:
+		c.kind = kindOther
 	default:
 		return c, false
 	}
@@ -285,9 +285,9 @@ func clCanon(np, appos string) (c clRaw, ok bool) {
 	return c, true
 }
 
-// clPersonPart returns the capitalised name that follows a body's alias in
+// personAfterAlias returns the capitalised name that follows a body's alias in
 // a phrase ("NLF spokesman Naji al-Mustafa" → "Naji al-Mustafa"), or "".
-func clPersonPart(np string, m clMatch) string {
+func personAfterAlias(np string, m aliasMatch) string {
 	rest := strings.Fields(np[min(len(np), m.pos+m.n):])
 	var name []string
 	for _, w := range rest {
@@ -301,9 +301,9 @@ func clPersonPart(np string, m clMatch) string {
 	return strings.Join(name, " ")
 }
 
-// clSurname is the key a person is referred back by: the last word without
+// surname is the key a person is referred back by: the last word without
 // its Arabic article ("Naji al-Mustafa" → "mustafa").
-func clSurname(name string) string {
+func surname(name string) string {
 	f := strings.Fields(strings.ToLower(name))
 	if len(f) == 0 {
 		return ""

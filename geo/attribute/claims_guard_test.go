@@ -98,37 +98,37 @@ func guardCorpus(tb testing.TB) []string {
 	return out
 }
 
-// clWordRe is the definition clWords implements.
-var clWordRe = regexp.MustCompile(`[\p{L}\p{N}]+(?:['\-.][\p{L}\p{N}]+)*`)
+// wordRe is the definition tokenize implements.
+var wordRe = regexp.MustCompile(`[\p{L}\p{N}]+(?:['\-.][\p{L}\p{N}]+)*`)
 
 // checkClaimScanners compares the hand-written scanners and pre-checks of
 // claim extraction with the regexps they stand for, on one sentence.
 func checkClaimScanners(t *testing.T, s string) {
 	t.Helper()
 	var want [][2]int
-	for _, m := range clWordRe.FindAllStringIndex(s, -1) {
+	for _, m := range wordRe.FindAllStringIndex(s, -1) {
 		want = append(want, [2]int{m[0], m[1]})
 	}
 	var got [][2]int
-	for _, tok := range clWords(s) {
+	for _, tok := range tokenize(s) {
 		if tok.s != s[tok.start:tok.end] || tok.lower != strings.ToLower(tok.s) {
-			t.Fatalf("clWords(%q): token %+v does not match its offsets", s, tok)
+			t.Fatalf("tokenize(%q): token %+v does not match its offsets", s, tok)
 		}
 		got = append(got, [2]int{tok.start, tok.end})
 	}
 	if !slices.Equal(got, want) {
-		t.Errorf("clWords(%q) = %v, want (clWordRe) %v", s, got, want)
+		t.Errorf("tokenize(%q) = %v, want (wordRe) %v", s, got, want)
 	}
-	if got, want := clIsNegated(s), clNegated.MatchString(s); got != want {
-		t.Errorf("clIsNegated(%q) = %v, want (clNegated) %v", s, got, want)
+	if got, want := isNegated(s), negatedRe.MatchString(s); got != want {
+		t.Errorf("isNegated(%q) = %v, want (negatedRe) %v", s, got, want)
 	}
-	got2 := clFoldContains(s, "syrian observatory", "sohr") && clObservatoryRe.MatchString(s)
-	if want := clObservatoryRe.MatchString(s); got2 != want {
+	got2 := foldContains(s, "syrian observatory", "sohr") && observatoryRe.MatchString(s)
+	if want := observatoryRe.MatchString(s); got2 != want {
 		t.Errorf("observatory pre-check on %q = %v, want %v", s, got2, want)
 	}
 }
 
-// TestClaimScanners shows that clWords and the pre-checks of claim
+// TestClaimScanners shows that tokenize and the pre-checks of claim
 // extraction agree with the regexps on the test corpus.
 func TestClaimScanners(t *testing.T) {
 	extra := []string{

@@ -19,7 +19,7 @@ import (
 // A cue that names a window longer than a day ("last week", "since
 // Wednesday", "in December") is dated at the latest day of that window that
 // is not after the report date. So the true date always lies in
-// [date-window, date], which the merge windows of SameEvent (±7 days for
+// [date-window, date], which the merge windows of merge.SameEvent (±7 days for
 // week precision, ±31 for month precision) cover, and no event is dated after
 // the report that describes it unless the text says so ("next Monday").
 //
@@ -27,40 +27,40 @@ import (
 // date with DatePrecisionWeek, since the report did not name the day (seed
 // 002: every event is "the report date, within the week").
 
-// dtCue is one date expression found in a sentence.
-type dtCue struct {
+// dateCue is one date expression found in a sentence.
+type dateCue struct {
 	pos, end  int // byte offsets in the sentence
 	date      time.Time
 	precision int
 }
 
 const (
-	dtMonthPat     = `(Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)`
-	dtMonthFullPat = `(January|February|March|April|May|June|July|August|September|October|November|December)`
-	dtWeekdayPat   = `(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)`
+	monthPat     = `(Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)`
+	monthFullPat = `(January|February|March|April|May|June|July|August|September|October|November|December)`
+	weekdayPat   = `(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)`
 )
 
 // The date patterns. Month and weekday names must be capitalised so that
 // "may" and "march" (the verbs) are not dates. Compiled regexps are safe for
 // concurrent use; these are never modified.
 var (
-	dtISORe      = regexp.MustCompile(`\b(\d{4})-(\d{2})-(\d{2})\b`)
-	dtMonthDayRe = regexp.MustCompile(`\b` + dtMonthPat + `\.?\s+(\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s+(\d{4})\b)?`)
-	dtDayMonthRe = regexp.MustCompile(`\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?` + dtMonthPat + `\b\.?(?:,?\s+(\d{4})\b)?`)
-	dtMonthYrRe  = regexp.MustCompile(`\b` + dtMonthFullPat + `,?\s+(\d{4})\b`)
+	isoDateRe   = regexp.MustCompile(`\b(\d{4})-(\d{2})-(\d{2})\b`)
+	monthDayRe  = regexp.MustCompile(`\b` + monthPat + `\.?\s+(\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s+(\d{4})\b)?`)
+	dayMonthRe  = regexp.MustCompile(`\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?` + monthPat + `\b\.?(?:,?\s+(\d{4})\b)?`)
+	monthYearRe = regexp.MustCompile(`\b` + monthFullPat + `,?\s+(\d{4})\b`)
 	// A bare month only counts after a word that makes it a time ("in
 	// December"), not as a modifier ("the September agreement").
-	dtMonthRe   = regexp.MustCompile(`\b(?i:(in|since|during|until|throughout|last|early|late|mid-?|by|end of|beginning of))\s*` + dtMonthFullPat + `\b`)
-	dtWeekdayRe = regexp.MustCompile(`\b(?:(?i:(last|next|this|since|coming))\s+)?` + dtWeekdayPat + `\b`)
-	dtDaysAgoRe = regexp.MustCompile(`(?i)\b(\d+|two|three|four|five|six|a few|several)\s+days\s+(?:ago|earlier)\b`)
-	dtWeeksAgo  = regexp.MustCompile(`(?i)\b(a|one|\d+|two|three|four)\s+weeks?\s+ago\b`)
+	monthRe    = regexp.MustCompile(`\b(?i:(in|since|during|until|throughout|last|early|late|mid-?|by|end of|beginning of))\s*` + monthFullPat + `\b`)
+	weekdayRe  = regexp.MustCompile(`\b(?:(?i:(last|next|this|since|coming))\s+)?` + weekdayPat + `\b`)
+	daysAgoRe  = regexp.MustCompile(`(?i)\b(\d+|two|three|four|five|six|a few|several)\s+days\s+(?:ago|earlier)\b`)
+	weeksAgoRe = regexp.MustCompile(`(?i)\b(a|one|\d+|two|three|four)\s+weeks?\s+ago\b`)
 )
 
-// dtPhrases are the fixed relative expressions, longest first where they
+// relativePhrases are the fixed relative expressions, longest first where they
 // overlap so the leftmost-longest match wins. needs lists words (lower
 // case, single-spaced as in the patterns) of which every match contains
 // at least one.
-var dtPhrases = []struct {
+var relativePhrases = []struct {
 	re        *regexp.Regexp
 	needs     []string
 	days      int // offset from the report date, or -1 for special handling below
@@ -85,13 +85,13 @@ var dtPhrases = []struct {
 	{regexp.MustCompile(`(?i)\b(?:last|the previous|the past) month\b`), []string{"last month", "previous month", "past month"}, 0, "lastmonth", geo.DatePrecisionMonth},
 }
 
-// dtRelativeWords holds a word of every need of dtPhrases: one scan for
+// relativeWords holds a word of every need of relativePhrases: one scan for
 // them rules out most sentences.
-var dtRelativeWords = []string{"yesterday", "night", "today", "this", "hours", "earlier", "week", "days", "month"}
+var relativeWords = []string{"yesterday", "night", "today", "this", "hours", "earlier", "week", "days", "month"}
 
-// dtGuard holds what cheap scans of a sentence found, to skip the date
+// dateGuard holds what cheap scans of a sentence found, to skip the date
 // patterns that cannot match it.
-type dtGuard struct {
+type dateGuard struct {
 	digit, hyphen bool
 	monthAbbr     bool // "Jan" … "Dec", capitalised as the patterns want
 	monthFull     bool // "January" … "December"
@@ -99,8 +99,8 @@ type dtGuard struct {
 	fold          string
 }
 
-func newDtGuard(s string) dtGuard {
-	g := dtGuard{
+func newDateGuard(s string) dateGuard {
+	g := dateGuard{
 		digit:  strings.ContainsAny(s, "0123456789"),
 		hyphen: strings.IndexByte(s, '-') >= 0,
 		// The (?i) patterns fold case as regexp does: "ſ" (long s) and
@@ -128,7 +128,7 @@ func newDtGuard(s string) dtGuard {
 }
 
 // has reports whether the folded sentence contains every word.
-func (g *dtGuard) has(words ...string) bool {
+func (g *dateGuard) has(words ...string) bool {
 	for _, w := range words {
 		if !strings.Contains(g.fold, w) {
 			return false
@@ -138,7 +138,7 @@ func (g *dtGuard) has(words ...string) bool {
 }
 
 // hasAny reports whether the folded sentence contains one of words.
-func (g *dtGuard) hasAny(words []string) bool {
+func (g *dateGuard) hasAny(words []string) bool {
 	for _, w := range words {
 		if strings.Contains(g.fold, w) {
 			return true
@@ -153,69 +153,69 @@ func (g *dtGuard) hasAny(words []string) bool {
 // wins: it usually dates the main clause ("on Thursday ... since
 // Wednesday"). ok is false when the sentence has no date cue.
 func EventDate(sentence string, reportDate time.Time) (date time.Time, precision int, ok bool) {
-	cues := dtCues(sentence, reportDate)
+	cues := dateCues(sentence, reportDate)
 	if len(cues) == 0 {
 		return time.Time{}, 0, false
 	}
 	return cues[0].date, cues[0].precision, true
 }
 
-// dtCues returns every date cue in the sentence in text order, without
+// dateCues returns every date cue in the sentence in text order, without
 // overlaps (the longer of two overlapping cues is kept).
-func dtCues(s string, reportDate time.Time) []dtCue { return dtCuesGuarded(s, reportDate, true) }
+func dateCues(s string, reportDate time.Time) []dateCue { return dateCuesGuarded(s, reportDate, true) }
 
-// dtCuesGuarded is dtCues; with guarded false it runs every pattern, which
+// dateCuesGuarded is dateCues; with guarded false it runs every pattern, which
 // the tests use to show that the pre-checks never change the result.
-func dtCuesGuarded(s string, reportDate time.Time, guarded bool) []dtCue {
+func dateCuesGuarded(s string, reportDate time.Time, guarded bool) []dateCue {
 	s = strings.ReplaceAll(s, "’", "'")
-	rd := dtDay(reportDate)
-	var all []dtCue
+	rd := utcDay(reportDate)
+	var all []dateCue
 	add := func(pos, end int, d time.Time, p int) {
-		all = append(all, dtCue{pos: pos, end: end, date: d, precision: p})
+		all = append(all, dateCue{pos: pos, end: end, date: d, precision: p})
 	}
 	// Go's regexps cost ~10 µs per sentence each, and a report has a dozen
 	// sentences: cheap substring checks skip the patterns that cannot match
 	// (most sentences name at most a weekday). Each check is a superset of
 	// its pattern: it looks for words the pattern cannot match without.
-	var g dtGuard
+	var g dateGuard
 	if guarded {
-		g = newDtGuard(s)
+		g = newDateGuard(s)
 	}
-	for _, m := range dtFind(!guarded || (g.digit && g.hyphen), dtISORe, s) {
+	for _, m := range findIf(!guarded || (g.digit && g.hyphen), isoDateRe, s) {
 		y, _ := strconv.Atoi(s[m[2]:m[3]])
 		mo, _ := strconv.Atoi(s[m[4]:m[5]])
 		d, _ := strconv.Atoi(s[m[6]:m[7]])
-		if t, ok := dtValid(y, time.Month(mo), d); ok {
+		if t, ok := validDate(y, time.Month(mo), d); ok {
 			add(m[0], m[1], t, geo.DatePrecisionDay)
 		}
 	}
-	for _, m := range dtFind(!guarded || (g.digit && g.monthAbbr), dtMonthDayRe, s) {
-		if t, ok := dtExplicit(s, m[2], m[3], m[4], m[5], m[6], m[7], rd); ok {
+	for _, m := range findIf(!guarded || (g.digit && g.monthAbbr), monthDayRe, s) {
+		if t, ok := explicitDate(s, m[2], m[3], m[4], m[5], m[6], m[7], rd); ok {
 			add(m[0], m[1], t, geo.DatePrecisionDay)
 		}
 	}
-	for _, m := range dtFind(!guarded || (g.digit && g.monthAbbr), dtDayMonthRe, s) {
-		if t, ok := dtExplicit(s, m[4], m[5], m[2], m[3], m[6], m[7], rd); ok {
+	for _, m := range findIf(!guarded || (g.digit && g.monthAbbr), dayMonthRe, s) {
+		if t, ok := explicitDate(s, m[4], m[5], m[2], m[3], m[6], m[7], rd); ok {
 			add(m[0], m[1], t, geo.DatePrecisionDay)
 		}
 	}
-	for _, m := range dtFind(!guarded || (g.digit && g.monthFull), dtMonthYrRe, s) {
-		mo := dtMonth(s[m[2]:m[3]])
+	for _, m := range findIf(!guarded || (g.digit && g.monthFull), monthYearRe, s) {
+		mo := parseMonth(s[m[2]:m[3]])
 		y, _ := strconv.Atoi(s[m[4]:m[5]])
-		add(m[0], m[1], dtMonthEnd(y, mo, rd), geo.DatePrecisionMonth)
+		add(m[0], m[1], monthEnd(y, mo, rd), geo.DatePrecisionMonth)
 	}
-	for _, m := range dtFind(!guarded || g.monthFull, dtMonthRe, s) {
-		mo := dtMonth(s[m[4]:m[5]])
+	for _, m := range findIf(!guarded || g.monthFull, monthRe, s) {
+		mo := parseMonth(s[m[4]:m[5]])
 		if strings.EqualFold(s[m[2]:m[3]], "since") {
 			add(m[0], m[1], rd, geo.DatePrecisionMonth)
 			continue
 		}
-		y := dtNearestYear(time.Date(rd.Year(), mo, 15, 0, 0, 0, 0, time.UTC), rd)
-		add(m[0], m[1], dtMonthEnd(y, mo, rd), geo.DatePrecisionMonth)
+		y := nearestYear(time.Date(rd.Year(), mo, 15, 0, 0, 0, 0, time.UTC), rd)
+		add(m[0], m[1], monthEnd(y, mo, rd), geo.DatePrecisionMonth)
 	}
-	weekdays := dtWeekdayMatches
+	weekdays := weekdayMatches
 	if !guarded {
-		weekdays = func(s string) [][]int { return dtWeekdayRe.FindAllStringSubmatchIndex(s, -1) }
+		weekdays = func(s string) [][]int { return weekdayRe.FindAllStringSubmatchIndex(s, -1) }
 	} else if !g.weekday {
 		weekdays = func(string) [][]int { return nil }
 	}
@@ -224,26 +224,26 @@ func dtCuesGuarded(s string, reportDate time.Time, guarded bool) []dtCue {
 		if m[2] >= 0 {
 			mod = strings.ToLower(s[m[2]:m[3]])
 		}
-		d, p := dtWeekday(dtWeekdays[s[m[4]:m[5]]], mod, rd)
+		d, p := resolveWeekday(weekdayNames[s[m[4]:m[5]]], mod, rd)
 		add(m[0], m[1], d, p)
 	}
-	for _, m := range dtFind(!guarded || g.has("days", "ago") || g.has("days", "earlier"), dtDaysAgoRe, s) {
-		n := dtCount(s[m[2]:m[3]])
+	for _, m := range findIf(!guarded || g.has("days", "ago") || g.has("days", "earlier"), daysAgoRe, s) {
+		n := parseCount(s[m[2]:m[3]])
 		p := geo.DatePrecisionDay
 		if n < 0 { // "a few days ago": within the week
 			n, p = 3, geo.DatePrecisionWeek
 		}
 		add(m[0], m[1], rd.AddDate(0, 0, -n), p)
 	}
-	for _, m := range dtFind(!guarded || g.has("week", "ago"), dtWeeksAgo, s) {
-		n := dtCount(s[m[2]:m[3]])
+	for _, m := range findIf(!guarded || g.has("week", "ago"), weeksAgoRe, s) {
+		n := parseCount(s[m[2]:m[3]])
 		if n < 0 {
 			n = 1
 		}
 		add(m[0], m[1], rd.AddDate(0, 0, -7*n), geo.DatePrecisionWeek)
 	}
-	relative := !guarded || g.hasAny(dtRelativeWords)
-	for _, ph := range dtPhrases {
+	relative := !guarded || g.hasAny(relativeWords)
+	for _, ph := range relativePhrases {
 		if !relative {
 			break
 		}
@@ -254,7 +254,7 @@ func dtCuesGuarded(s string, reportDate time.Time, guarded bool) []dtCue {
 			d := rd.AddDate(0, 0, ph.days)
 			switch ph.kind {
 			case "lastweek": // the Sunday that ended last (Monday-first) week
-				d = rd.AddDate(0, 0, -dtWeekdayIndex(rd)-1)
+				d = rd.AddDate(0, 0, -weekdayIndex(rd)-1)
 			case "lastmonth": // the last day of the previous month
 				d = time.Date(rd.Year(), rd.Month(), 0, 0, 0, 0, 0, time.UTC)
 			}
@@ -269,7 +269,7 @@ func dtCuesGuarded(s string, reportDate time.Time, guarded bool) []dtCue {
 		}
 		return all[i].end-all[i].pos > all[j].end-all[j].pos
 	})
-	var out []dtCue
+	var out []dateCue
 	for _, c := range all {
 		if n := len(out); n > 0 && c.pos < out[n-1].end {
 			if c.end-c.pos > out[n-1].end-out[n-1].pos {
@@ -282,11 +282,11 @@ func dtCuesGuarded(s string, reportDate time.Time, guarded bool) []dtCue {
 	return out
 }
 
-// dtWeekdayMatches returns what dtWeekdayRe.FindAllStringSubmatchIndex
+// weekdayMatches returns what weekdayRe.FindAllStringSubmatchIndex
 // does, several times faster: the pattern has no literal prefix, so the
 // regexp tries it at every byte, while a weekday name is found with
 // strings.Index and its modifier read backwards from it.
-func dtWeekdayMatches(s string) [][]int {
+func weekdayMatches(s string) [][]int {
 	var out [][]int
 	from := 0 // a match may not overlap the previous one
 	for pos := 0; pos < len(s); {
@@ -301,12 +301,12 @@ func dtWeekdayMatches(s string) [][]int {
 			break
 		}
 		end := w + len(name)
-		if !dtWordBoundary(s, w) || !dtWordBoundary(s, end) {
+		if !wordBoundary(s, w) || !wordBoundary(s, end) {
 			pos = w + 1
 			continue
 		}
 		m := []int{w, end, -1, -1, w, end}
-		if ms, me, ok := dtWeekdayModifier(s, w, from); ok {
+		if ms, me, ok := weekdayModifier(s, w, from); ok {
 			m[0], m[2], m[3] = ms, ms, me
 		}
 		out = append(out, m)
@@ -315,12 +315,12 @@ func dtWeekdayMatches(s string) [][]int {
 	return out
 }
 
-// dtWeekdayModifier finds the modifier dtWeekdayRe allows before a weekday
+// weekdayModifier finds the modifier weekdayRe allows before a weekday
 // at w ("last", "next", "this", "since", "coming", any case, then spaces),
 // starting at or after from.
-func dtWeekdayModifier(s string, w, from int) (start, end int, ok bool) {
+func weekdayModifier(s string, w, from int) (start, end int, ok bool) {
 	end = w
-	for end > 0 && dtIsSpace(s[end-1]) {
+	for end > 0 && isSpace(s[end-1]) {
 		end--
 	}
 	if end == w {
@@ -330,7 +330,7 @@ func dtWeekdayModifier(s string, w, from int) (start, end int, ok bool) {
 		// Under (?i) "ſ" (two bytes) matches s, so a match may be
 		// longer than the modifier by one byte per s.
 		for n := len(mod); n <= len(mod)+strings.Count(mod, "s"); n++ {
-			if start = end - n; start >= from && strings.EqualFold(s[start:end], mod) && dtWordBoundary(s, start) {
+			if start = end - n; start >= from && strings.EqualFold(s[start:end], mod) && wordBoundary(s, start) {
 				return start, end, true
 			}
 		}
@@ -338,38 +338,38 @@ func dtWeekdayModifier(s string, w, from int) (start, end int, ok bool) {
 	return 0, 0, false
 }
 
-// dtWordBoundary reports whether regexp's \b holds at byte i of s: an
+// wordBoundary reports whether regexp's \b holds at byte i of s: an
 // ASCII word character on one side only (any other rune is a non-word
 // one to regexp, so its bytes are too).
-func dtWordBoundary(s string, i int) bool {
-	before := i > 0 && dtIsWordByte(s[i-1])
-	after := i < len(s) && dtIsWordByte(s[i])
+func wordBoundary(s string, i int) bool {
+	before := i > 0 && isWordByte(s[i-1])
+	after := i < len(s) && isWordByte(s[i])
 	return before != after
 }
 
-func dtIsWordByte(c byte) bool {
+func isWordByte(c byte) bool {
 	return c == '_' || '0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
 }
 
-// dtIsSpace is regexp's \s: [\t\n\f\r ].
-func dtIsSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r' }
+// isSpace is regexp's \s: [\t\n\f\r ].
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r' }
 
-// dtFind runs re on s only when the cheap pre-check ok holds.
-func dtFind(ok bool, re *regexp.Regexp, s string) [][]int {
+// findIf runs re on s only when the cheap pre-check ok holds.
+func findIf(ok bool, re *regexp.Regexp, s string) [][]int {
 	if !ok {
 		return nil
 	}
 	return re.FindAllStringSubmatchIndex(s, -1)
 }
 
-// dtDay returns t's calendar date as UTC midnight.
-func dtDay(t time.Time) time.Time {
+// utcDay returns t's calendar date as UTC midnight.
+func utcDay(t time.Time) time.Time {
 	y, m, d := t.Date()
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }
 
-// dtValid returns the date y-m-d, or false if it does not exist (February 30).
-func dtValid(y int, m time.Month, d int) (time.Time, bool) {
+// validDate returns the date y-m-d, or false if it does not exist (February 30).
+func validDate(y int, m time.Month, d int) (time.Time, bool) {
 	if m < 1 || m > 12 || d < 1 || d > 31 {
 		return time.Time{}, false
 	}
@@ -377,25 +377,25 @@ func dtValid(y int, m time.Month, d int) (time.Time, bool) {
 	return t, t.Day() == d
 }
 
-// dtExplicit builds a day-precision date from the month, day and optional
+// explicitDate builds a day-precision date from the month, day and optional
 // year groups at the given offsets. Without a year it takes the year that
 // puts the date nearest the report date ("December 28" in a report of
 // January 3 is last year's).
-func dtExplicit(s string, ms, me, ds, de, ys, ye int, rd time.Time) (time.Time, bool) {
-	mo := dtMonth(s[ms:me])
+func explicitDate(s string, ms, me, ds, de, ys, ye int, rd time.Time) (time.Time, bool) {
+	mo := parseMonth(s[ms:me])
 	d, _ := strconv.Atoi(s[ds:de])
 	y := rd.Year()
 	if ys >= 0 {
 		y, _ = strconv.Atoi(s[ys:ye])
-	} else if t, ok := dtValid(y, mo, d); ok {
-		y = dtNearestYear(t, rd)
+	} else if t, ok := validDate(y, mo, d); ok {
+		y = nearestYear(t, rd)
 	}
-	return dtValid(y, mo, d)
+	return validDate(y, mo, d)
 }
 
-// dtNearestYear returns the year (report year ±1) that puts t's month and
+// nearestYear returns the year (report year ±1) that puts t's month and
 // day nearest rd.
-func dtNearestYear(t, rd time.Time) int {
+func nearestYear(t, rd time.Time) int {
 	best, bestDist := rd.Year(), time.Duration(1<<62)
 	for _, y := range []int{rd.Year() - 1, rd.Year(), rd.Year() + 1} {
 		c := time.Date(y, t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
@@ -410,10 +410,10 @@ func dtNearestYear(t, rd time.Time) int {
 	return best
 }
 
-// dtMonthEnd returns the last day of month mo of year y, or rd if that is
+// monthEnd returns the last day of month mo of year y, or rd if that is
 // earlier and rd is in that month (a month-precision date is never after
 // the report).
-func dtMonthEnd(y int, mo time.Month, rd time.Time) time.Time {
+func monthEnd(y int, mo time.Month, rd time.Time) time.Time {
 	end := time.Date(y, mo+1, 0, 0, 0, 0, 0, time.UTC)
 	if y == rd.Year() && mo == rd.Month() && rd.Before(end) {
 		return rd
@@ -421,8 +421,8 @@ func dtMonthEnd(y int, mo time.Month, rd time.Time) time.Time {
 	return end
 }
 
-// dtMonth parses a month name or abbreviation ("Jan", "Sept", "December").
-func dtMonth(s string) time.Month {
+// parseMonth parses a month name or abbreviation ("Jan", "Sept", "December").
+func parseMonth(s string) time.Month {
 	s = strings.ToLower(strings.TrimSuffix(s, "."))
 	for m := time.January; m <= time.December; m++ {
 		if strings.HasPrefix(strings.ToLower(m.String()), s[:min(3, len(s))]) {
@@ -432,19 +432,19 @@ func dtMonth(s string) time.Month {
 	return 0
 }
 
-var dtWeekdays = map[string]time.Weekday{
+var weekdayNames = map[string]time.Weekday{
 	"Sunday": time.Sunday, "Monday": time.Monday, "Tuesday": time.Tuesday, "Wednesday": time.Wednesday,
 	"Thursday": time.Thursday, "Friday": time.Friday, "Saturday": time.Saturday,
 }
 
-// dtWeekdayIndex is the day's place in a Monday-first week (Monday = 0).
-func dtWeekdayIndex(t time.Time) int { return (int(t.Weekday()) + 6) % 7 }
+// weekdayIndex is the day's place in a Monday-first week (Monday = 0).
+func weekdayIndex(t time.Time) int { return (int(t.Weekday()) + 6) % 7 }
 
-// dtWeekday resolves a weekday with its modifier against the report date:
+// resolveWeekday resolves a weekday with its modifier against the report date:
 // plain ("on Thursday") is the most recent such day on or before the report
 // date; "last" is strictly before; "next"/"coming" strictly after; "since"
 // is the window from that day to the report date, dated at its end.
-func dtWeekday(wd time.Weekday, mod string, rd time.Time) (time.Time, int) {
+func resolveWeekday(wd time.Weekday, mod string, rd time.Time) (time.Time, int) {
 	back := (int(rd.Weekday()) - int(wd) + 7) % 7
 	switch mod {
 	case "last":
@@ -463,8 +463,8 @@ func dtWeekday(wd time.Weekday, mod string, rd time.Time) (time.Time, int) {
 	return rd.AddDate(0, 0, -back), geo.DatePrecisionDay
 }
 
-// dtCount reads a small count ("3", "two"); -1 for vague ones ("several").
-func dtCount(s string) int {
+// parseCount reads a small count ("3", "two"); -1 for vague ones ("several").
+func parseCount(s string) int {
 	switch strings.ToLower(s) {
 	case "a", "one":
 		return 1

@@ -33,7 +33,7 @@ func TestEventDate(t *testing.T) {
 		}
 		n++
 		t.Run(col[0], func(t *testing.T) {
-			rd := dtMustDate(t, col[1])
+			rd := mustDate(t, col[1])
 			got, p, ok := EventDate(col[0], rd)
 			if col[2] == "none" {
 				if ok {
@@ -42,7 +42,7 @@ func TestEventDate(t *testing.T) {
 				return
 			}
 			wantP, _ := strconv.Atoi(col[3])
-			if !ok || !got.Equal(dtMustDate(t, col[2])) || p != wantP {
+			if !ok || !got.Equal(mustDate(t, col[2])) || p != wantP {
 				t.Errorf("EventDate = %s p%d ok=%v, want %s p%d", got.Format(geo.DateLayout), p, ok, col[2], wantP)
 			}
 		})
@@ -55,12 +55,12 @@ func TestEventDate(t *testing.T) {
 func TestEventDateIgnoresClock(t *testing.T) {
 	rd := time.Date(2020, 1, 23, 23, 30, 0, 0, time.FixedZone("X", 3*3600))
 	got, p, ok := EventDate("Rebels attacked on Wednesday.", rd)
-	if want := dtMustDate(t, "2020-01-22"); !ok || !got.Equal(want) || p != geo.DatePrecisionDay {
+	if want := mustDate(t, "2020-01-22"); !ok || !got.Equal(want) || p != geo.DatePrecisionDay {
 		t.Errorf("EventDate = %v p%d, want %v p1", got, p, want)
 	}
 }
 
-func dtMustDate(tb testing.TB, s string) time.Time {
+func mustDate(tb testing.TB, s string) time.Time {
 	tb.Helper()
 	d, err := time.Parse(geo.DateLayout, s)
 	if err != nil {
@@ -69,15 +69,15 @@ func dtMustDate(tb testing.TB, s string) time.Time {
 	return d
 }
 
-// TestDateCueGuards shows that the cheap pre-checks of dtCues never drop a
+// TestDateCueGuards shows that the cheap pre-checks of dateCues never drop a
 // cue: every sentence of the test corpus gets the same cues with the
 // checks as with every pattern run.
 func TestDateCueGuards(t *testing.T) {
-	rd := dtMustDate(t, "2019-03-06")
+	rd := mustDate(t, "2019-03-06")
 	for _, s := range guardCorpus(t) {
-		got, want := dtCuesGuarded(s, rd, true), dtCuesGuarded(s, rd, false)
+		got, want := dateCuesGuarded(s, rd, true), dateCuesGuarded(s, rd, false)
 		if !slices.Equal(got, want) {
-			t.Errorf("dtCues(%q) = %v, want (every pattern run) %v", s, got, want)
+			t.Errorf("dateCues(%q) = %v, want (every pattern run) %v", s, got, want)
 		}
 	}
 }
@@ -88,9 +88,9 @@ func FuzzDateCueGuards(f *testing.F) {
 	}
 	rd := time.Date(2019, 3, 6, 0, 0, 0, 0, time.UTC)
 	f.Fuzz(func(t *testing.T, s string) {
-		got, want := dtCuesGuarded(s, rd, true), dtCuesGuarded(s, rd, false)
+		got, want := dateCuesGuarded(s, rd, true), dateCuesGuarded(s, rd, false)
 		if !slices.Equal(got, want) {
-			t.Errorf("dtCues(%q) = %v, want (every pattern run) %v", s, got, want)
+			t.Errorf("dateCues(%q) = %v, want (every pattern run) %v", s, got, want)
 		}
 	})
 }
@@ -103,6 +103,6 @@ func BenchmarkAttributeReport(b *testing.B) {
 	}
 	rd := time.Date(2019, 3, 6, 0, 0, 0, 0, time.UTC)
 	for b.Loop() {
-		AttributeReport(sentences, rd, incident)
+		Report(sentences, rd, incident)
 	}
 }

@@ -32,7 +32,7 @@ func FuzzAttribute(f *testing.F) {
 			texts[i] = s.Text
 			incident[i] = len(s.Text)%2 == 0 // some sentences with places, some without
 		}
-		events := AttributeReport(texts, published, incident)
+		events := Report(texts, published, incident)
 		if len(events) != len(texts) {
 			t.Fatalf("%d events for %d sentences", len(events), len(texts))
 		}

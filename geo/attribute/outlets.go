@@ -112,15 +112,15 @@ func CleanOutlet(name string) string {
 		host = host[:i]
 	}
 	host = strings.TrimSuffix(strings.TrimPrefix(host, "www."), ".")
-	if !isURL && !outletIsDomain(host) {
+	if !isURL && !isDomain(host) {
 		return s // "Jan. 5 Group" or "St. Louis Post": not a domain
 	}
 	return host
 }
 
-// outletIsDomain reports whether s looks like a host name: dot-separated
+// isDomain reports whether s looks like a host name: dot-separated
 // labels of letters, digits and hyphens, ending in a letter-only label.
-func outletIsDomain(s string) bool {
+func isDomain(s string) bool {
 	labels := strings.Split(s, ".")
 	if len(labels) < 2 {
 		return false

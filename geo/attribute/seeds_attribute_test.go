@@ -44,7 +44,7 @@ func seedEvents(tb testing.TB, r *geo.Report, places ...string) ([]string, []att
 		}
 		incident = append(incident, has)
 	}
-	return sents, attribute.AttributeReport(sents, r.Published, incident)
+	return sents, attribute.Report(sents, r.Published, incident)
 }
 
 func hasClaim(cs []geo.Claim, name string, st geo.Stance) bool {

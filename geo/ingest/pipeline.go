@@ -99,7 +99,7 @@ func (p *Pipeline) Incidents(ctx context.Context, r *geo.Report) ([]*geo.Inciden
 			hasIncident[t.Sentence] = true
 		}
 	}
-	events := attribute.AttributeReport(texts, r.Published, hasIncident)
+	events := attribute.Report(texts, r.Published, hasIncident)
 
 	type key struct {
 		role  geo.Role

@@ -64,7 +64,7 @@ var (
 // in error messages. Errors are *geo.Error with Code EINVALID (ETOOLARGE
 // above MaxSize) and a message that starts with name: no usable date, an
 // impossible date (2020-02-30), binary content, invalid UTF-8, malformed
-// JSON, or no text. Source is cleaned with geo.CleanOutlet (aliases are
+// JSON, or no text. Source is cleaned with attribute.CleanOutlet (aliases are
 // the caller's); Hash is geo.ReportHash(Text). ID and Ingested are left zero.
 func Parse(name string, data []byte) (*geo.Report, error) {
 	if len(data) > MaxSize {
