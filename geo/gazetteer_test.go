@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -208,4 +210,28 @@ func TestGazetteerCompactKeepsPlaces(t *testing.T) {
 	if !g.HasKey(StrictKey("Springfield")) || g.HasKey(StrictKey("Shelbyville")) {
 		t.Error("HasKey disagrees with Lookup")
 	}
+}
+
+// defaultGazetteer loads the default gazetteer once for all tests that need
+// it (it takes a second or two).
+var defaultGazetteer = sync.OnceValues(func() (*Gazetteer, error) {
+	return LoadDefaultGazetteer(os.DirFS("../node_modules"))
+})
+
+func mustDefaultGazetteer(tb testing.TB) *Gazetteer {
+	tb.Helper()
+	assetsFS(tb)
+	for _, optional := range []string{DefaultSubdivisionsPath, DefaultCountiesPath, DefaultShapesPath} {
+		if _, err := os.Stat(filepath.Join("..", "node_modules", optional)); err != nil {
+			// Without admin-1 names and counties the figures and goldens
+			// differ; package.json must list cldr-subdivisions-full, us-atlas
+			// and world-atlas.
+			tb.Skipf("default gazetteer incomplete (npm install): %v", err)
+		}
+	}
+	g, err := defaultGazetteer()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return g
 }

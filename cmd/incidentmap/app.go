@@ -14,6 +14,7 @@ import (
 	"github.com/incidentmap/incidentmap/cmd/incidentmap/internal/store"
 	"github.com/incidentmap/incidentmap/geo"
 	"github.com/incidentmap/incidentmap/geo/attribute"
+	"github.com/incidentmap/incidentmap/geo/geoparse"
 	"github.com/incidentmap/incidentmap/geo/ingest"
 )
 
@@ -28,7 +29,7 @@ type app struct {
 	Pipeline  *ingest.Pipeline
 	// Rules holds the geoparser with the analysts' place rules; the
 	// pipeline parses with it, and corrections reload it.
-	Rules *geo.RuleSet
+	Rules *geoparse.RuleSet
 
 	geo    *geoLoad
 	cancel context.CancelFunc // stops a background load
@@ -38,7 +39,7 @@ type app struct {
 // geoparser with the place rules, and the ingest pipeline parsing with it.
 type geoParts struct {
 	Gazetteer *geo.Gazetteer
-	Rules     *geo.RuleSet
+	Rules     *geoparse.RuleSet
 	Pipeline  *ingest.Pipeline
 }
 
@@ -205,7 +206,7 @@ func loadGeoParts(ctx context.Context, db *store.DB, opts geoOptions) (*geoParts
 	if err != nil {
 		return nil, fmt.Errorf("load place rules: %w", err)
 	}
-	rs := geo.NewRuleSet(g, rules)
+	rs := geoparse.NewRuleSet(g, rules)
 	parts := &geoParts{
 		Gazetteer: g,
 		Rules:     rs,

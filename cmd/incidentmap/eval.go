@@ -11,8 +11,8 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/incidentmap/incidentmap/geo"
 	"github.com/incidentmap/incidentmap/geo/eval"
+	"github.com/incidentmap/incidentmap/geo/geoparse"
 )
 
 // runEval implements `incidentmap eval [--db PATH] CORPUS.jsonl [--json]`.
@@ -58,7 +58,7 @@ func runEval(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		return err
 	}
 	includeAdj := *adj == "yes" || *adj == "auto" && eval.CorpusAnnotatesAdjectives(g, docs)
-	res, wallRate := evaluate(geo.NewGeoparser(g), docs, includeAdj)
+	res, wallRate := evaluate(geoparse.NewGeoparser(g), docs, includeAdj)
 	if *asJSON {
 		return json.NewEncoder(stdout).Encode(res)
 	}
@@ -77,7 +77,7 @@ func runEval(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 // use the process's CPU time (user + system) over the parse loop, so a
 // busy shared machine does not distort them; the wall-clock rate is
 // returned as well.
-func evaluate(p *geo.Geoparser, docs []*eval.Doc, includeAdj bool) (eval.Result, float64) {
+func evaluate(p *geoparse.Geoparser, docs []*eval.Doc, includeAdj bool) (eval.Result, float64) {
 	prev := runtime.GOMAXPROCS(1)
 	defer runtime.GOMAXPROCS(prev)
 	runtime.GC() // start from a clean heap: the gazetteer's garbage is not the parser's

@@ -16,6 +16,7 @@ import (
 	"github.com/incidentmap/incidentmap/cmd/incidentmap/internal/store"
 	"github.com/incidentmap/incidentmap/geo"
 	"github.com/incidentmap/incidentmap/geo/eval"
+	"github.com/incidentmap/incidentmap/geo/geoparse"
 )
 
 // gazetteerFlags are the flags that choose a gazetteer: a database, or
@@ -78,7 +79,7 @@ func runGeoparse(ctx context.Context, args []string, stdin io.Reader, stdout, st
 	if err != nil {
 		return err
 	}
-	p := geo.NewGeoparser(g)
+	p := geoparse.NewGeoparser(g)
 	if *jsonl {
 		return geoparseJSONL(p, stdin, stdout)
 	}
@@ -96,7 +97,7 @@ func runGeoparse(ctx context.Context, args []string, stdin io.Reader, stdout, st
 }
 
 // toponymsGeoJSON turns toponyms into a FeatureCollection.
-func toponymsGeoJSON(ts []geo.Toponym) *geojson.FeatureCollection {
+func toponymsGeoJSON(ts []geoparse.Toponym) *geojson.FeatureCollection {
 	fc := geojson.NewFeatureCollection()
 	for _, t := range ts {
 		f := geojson.NewFeature(orb.Point{t.Lon, t.Lat})
@@ -129,7 +130,7 @@ type jsonlPlace struct {
 	Adjectival bool     `json:"adjectival,omitempty"`
 }
 
-func geoparseJSONL(p *geo.Geoparser, stdin io.Reader, stdout io.Writer) error {
+func geoparseJSONL(p *geoparse.Geoparser, stdin io.Reader, stdout io.Writer) error {
 	w := bufio.NewWriter(stdout)
 	enc := json.NewEncoder(w)
 	err := eval.ReadCorpus(stdin, func(d *eval.Doc) error {

@@ -19,6 +19,7 @@ import (
 	"github.com/incidentmap/incidentmap/cmd/incidentmap/internal/store"
 	"github.com/incidentmap/incidentmap/data"
 	"github.com/incidentmap/incidentmap/geo"
+	"github.com/incidentmap/incidentmap/geo/geoparse"
 	"github.com/incidentmap/incidentmap/geo/ingest"
 	"github.com/incidentmap/incidentmap/geo/reportfile"
 	"github.com/incidentmap/incidentmap/static"
@@ -200,7 +201,7 @@ func (w waitReviewer) ApplyCorrection(ctx context.Context, c geo.Correction) (*g
 	if err != nil {
 		return nil, err
 	}
-	return (&geo.Reviewer{ReviewService: w.ReviewService, Rules: parts.Rules}).ApplyCorrection(ctx, c)
+	return (&geoparse.Reviewer{ReviewService: w.ReviewService, Rules: parts.Rules}).ApplyCorrection(ctx, c)
 }
 
 // searchWait bounds how long a place search waits for the gazetteer:

@@ -10,6 +10,7 @@ import (
 
 	"github.com/incidentmap/incidentmap/geo"
 	"github.com/incidentmap/incidentmap/geo/attribute"
+	"github.com/incidentmap/incidentmap/geo/geoparse"
 	"github.com/incidentmap/incidentmap/geo/reportfile"
 )
 
@@ -55,7 +56,7 @@ func TestAttributeReportGolden(t *testing.T) {
 			r := mustParseReportFile(t, path)
 			var sents []string
 			var incident []bool
-			for _, s := range geo.SplitSentences(r.Text) {
+			for _, s := range geoparse.SplitSentences(r.Text) {
 				sents = append(sents, s.Text)
 				has := false
 				for _, p := range tt.places {
@@ -83,7 +84,7 @@ func TestAttributeReportCarry(t *testing.T) {
 	r := mustParseReportFile(t, "testdata/claims/ariha.txt")
 	var sents []string
 	var incident []bool
-	for _, s := range geo.SplitSentences(r.Text) {
+	for _, s := range geoparse.SplitSentences(r.Text) {
 		sents = append(sents, s.Text)
 		incident = append(incident, strings.Contains(s.Text, "Ariha"))
 	}

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/incidentmap/incidentmap/geo"
+	"github.com/incidentmap/incidentmap/geo/geoparse"
 	"github.com/incidentmap/incidentmap/geo/internal/geotest"
 )
 
@@ -91,7 +91,7 @@ func guardCorpus(tb testing.TB) []string {
 		tb.Fatal("seed reports missing in CI")
 	}
 	for _, text := range texts {
-		for _, s := range geo.SplitSentences(text) {
+		for _, s := range geoparse.SplitSentences(text) {
 			out = append(out, strings.TrimSpace(s.Text))
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/incidentmap/incidentmap/geo"
+	"github.com/incidentmap/incidentmap/geo/geoparse"
 	"github.com/incidentmap/incidentmap/geo/internal/geotest"
 )
 
@@ -25,7 +26,7 @@ func FuzzAttribute(f *testing.F) {
 		if len(text) > 16384 {
 			return // long inputs add time, not shapes
 		}
-		sentences := geo.SplitSentences(text)
+		sentences := geoparse.SplitSentences(text)
 		texts := make([]string, len(sentences))
 		incident := make([]bool, len(sentences))
 		for i, s := range sentences {

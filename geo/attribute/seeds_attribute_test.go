@@ -7,6 +7,7 @@ import (
 
 	"github.com/incidentmap/incidentmap/geo"
 	"github.com/incidentmap/incidentmap/geo/attribute"
+	"github.com/incidentmap/incidentmap/geo/geoparse"
 	"github.com/incidentmap/incidentmap/geo/internal/geotest"
 	"github.com/incidentmap/incidentmap/geo/reportfile"
 )
@@ -36,7 +37,7 @@ func seedEvents(tb testing.TB, r *geo.Report, places ...string) ([]string, []att
 	tb.Helper()
 	var sents []string
 	var incident []bool
-	for _, s := range geo.SplitSentences(r.Text) {
+	for _, s := range geoparse.SplitSentences(r.Text) {
 		sents = append(sents, s.Text)
 		has := false
 		for _, p := range places {

@@ -12,15 +12,16 @@ import (
 
 	"github.com/incidentmap/incidentmap/geo"
 	"github.com/incidentmap/incidentmap/geo/attribute"
+	"github.com/incidentmap/incidentmap/geo/geoparse"
 )
 
 // Pipeline turns reports into incidents and stores them: geoparse, attach
 // claimants and event dates per sentence, group repeated mentions, store.
 type Pipeline struct {
-	Parser *geo.Geoparser
+	Parser *geoparse.Geoparser
 	// Rules, when set, supplies the parser instead of Parser: the one with
 	// the analysts' current place rules (see RuleSet).
-	Rules   *geo.RuleSet
+	Rules   *geoparse.RuleSet
 	Reports geo.ReportService
 	// Outlets maps outlet aliases to one name ("rt.com" → "RT"); nil
 	// applies only the default clean-up.
@@ -80,7 +81,7 @@ func (p *Pipeline) Prepare(ctx context.Context, r *geo.Report) (incidents []*geo
 // several sentences about the same day becomes one incident carrying the
 // claims of all of them.
 func (p *Pipeline) Incidents(ctx context.Context, r *geo.Report) ([]*geo.Incident, error) {
-	sentences := geo.SplitSentences(r.Text)
+	sentences := geoparse.SplitSentences(r.Text)
 	texts := make([]string, len(sentences))
 	for i, s := range sentences {
 		texts[i] = s.Text
@@ -161,7 +162,7 @@ func (p *Pipeline) Incidents(ctx context.Context, r *geo.Report) ([]*geo.Inciden
 
 // placeKey identifies a resolved place by its gazetteer id and an
 // unresolved one by its normalised name.
-func placeKey(t *geo.Toponym) string {
+func placeKey(t *geoparse.Toponym) string {
 	if t.GeonameID != 0 && t.Resolved {
 		return "g" + strconv.FormatInt(t.GeonameID, 10)
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/incidentmap/incidentmap/geo"
+	"github.com/incidentmap/incidentmap/geo/geoparse"
 	"github.com/incidentmap/incidentmap/geo/internal/geotest"
 )
 
@@ -34,11 +35,11 @@ func TestRuleSetAppliesRulesToPipeline(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			rs := geo.NewRuleSet(g, tt.rules)
+			rs := geoparse.NewRuleSet(g, tt.rules)
 			if rs.Len() != tt.wantRule {
 				t.Errorf("Len = %d, want %d", rs.Len(), tt.wantRule)
 			}
-			p := &Pipeline{Parser: geo.NewGeoparser(g), Rules: rs}
+			p := &Pipeline{Parser: geoparse.NewGeoparser(g), Rules: rs}
 			var found bool
 			incidents, err := p.Incidents(context.Background(), &geo.Report{Text: ruleText})
 			if err != nil {

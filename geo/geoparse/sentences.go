@@ -1,4 +1,4 @@
-package geo
+package geoparse
 
 import (
 	"strings"

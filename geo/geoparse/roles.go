@@ -1,8 +1,10 @@
-package geo
+package geoparse
 
 import (
 	"context"
 	"strings"
+
+	"github.com/incidentmap/incidentmap/geo"
 )
 
 // resolve turns mentions into toponyms: candidates ranked in context,
@@ -53,7 +55,7 @@ func (p *Geoparser) resolve(ctx context.Context, rs []rune, toks []token, ms []m
 		switch m.kind {
 		case kindDemonym:
 			p.setPlace(&t, m.demonym)
-			t.Adjectival, t.Precision, t.Confidence, t.Resolved = true, PrecisionProvince, 0.9, true
+			t.Adjectival, t.Precision, t.Confidence, t.Resolved = true, geo.PrecisionProvince, 0.9, true
 		case kindPlace:
 			if !p.resolvePlace(&t, toks, m, c) {
 				// A place word of an organisation, or a loose match, from
@@ -77,7 +79,7 @@ func (p *Geoparser) resolve(ctx context.Context, rs []rune, toks []token, ms []m
 		m := ms[mi]
 		t := Toponym{Start: toks[m.i].start, End: toks[m.j-1].end, Sentence: toks[m.i].sentence}
 		t.Text = string(rs[t.Start:t.End])
-		k := StrictKey(t.Text)
+		k := geo.StrictKey(t.Text)
 		if prev, ok := placed[k]; ok {
 			prev.Start, prev.End, prev.Text, prev.Sentence = t.Start, t.End, t.Text, t.Sentence
 			t = prev
@@ -97,7 +99,7 @@ func (p *Geoparser) resolve(ctx context.Context, rs []rune, toks []token, ms []m
 	return out, nil
 }
 
-func (p *Geoparser) setPlace(t *Toponym, pl *Place) {
+func (p *Geoparser) setPlace(t *Toponym, pl *geo.Place) {
 	t.Name, t.GeonameID, t.Lat, t.Lon = pl.Name, pl.GeonameID, pl.Lat, pl.Lon
 	t.CountryCode, t.FeatureCode = pl.CountryCode, pl.FeatureCode
 	t.Admin1 = p.g.Admin1Name(pl)
@@ -144,7 +146,7 @@ func (p *Geoparser) resolvePlace(t *Toponym, toks []token, m mention, c *docCont
 	if strings.Contains("county parish borough", m.areaWord) && m.areaWord != "" && pl.FeatureCode != "ADM2" {
 		// "Hall County" without county data: the county is near the
 		// place of its name, when that is in the report's state.
-		t.Precision, t.NeedsReview = PrecisionNear, true
+		t.Precision, t.NeedsReview = geo.PrecisionNear, true
 		t.Resolved = false
 	}
 	for _, r := range ranked[1:] {
@@ -152,7 +154,7 @@ func (p *Geoparser) resolvePlace(t *Toponym, toks []token, m mention, c *docCont
 			break
 		}
 		q := r.m.Place
-		t.Candidates = append(t.Candidates, Candidate{GeonameID: q.GeonameID, Name: q.Name, Lat: q.Lat, Lon: q.Lon,
+		t.Candidates = append(t.Candidates, geo.Candidate{GeonameID: q.GeonameID, Name: q.Name, Lat: q.Lat, Lon: q.Lon,
 			CountryCode: q.CountryCode, Admin1: p.g.Admin1Name(q), FeatureCode: q.FeatureCode,
 			Population: q.Population, Score: round3(r.score)})
 	}
@@ -170,34 +172,34 @@ func articlePrefixed(toks []token, m mention) bool {
 	if m.i == 0 || toks[m.i].gapBefore != '-' {
 		return false
 	}
-	return IsArticle(toks[m.i-1].lower)
+	return geo.IsArticle(toks[m.i-1].lower)
 }
 
 // precisionOf is ACLED's geo_precision of a resolved place: 1 for a
 // populated place, 2 for a district or a city that shares its name with its
 // own province (a report's "Idlib" may mean either), 3 for a province,
 // country or larger area.
-func precisionOf(g *Gazetteer, pl *Place) int {
+func precisionOf(g *geo.Gazetteer, pl *geo.Place) int {
 	switch pl.FeatureClass {
 	case "P":
-		if a := g.Admin1(pl.CountryCode, pl.Admin1Code); a != nil && StrictKey(a.Name) == StrictKey(pl.Name) {
-			return PrecisionNear
+		if a := g.Admin1(pl.CountryCode, pl.Admin1Code); a != nil && geo.StrictKey(a.Name) == geo.StrictKey(pl.Name) {
+			return geo.PrecisionNear
 		}
-		return PrecisionExact
+		return geo.PrecisionExact
 	case "A":
 		if pl.FeatureCode == "ADM2" || pl.FeatureCode == "ADM3" {
-			return PrecisionNear
+			return geo.PrecisionNear
 		}
-		return PrecisionProvince
+		return geo.PrecisionProvince
 	case "L":
-		return PrecisionProvince
+		return geo.PrecisionProvince
 	}
-	return PrecisionExact
+	return geo.PrecisionExact
 }
 
 // cue returns the area named right after a match in an "X, Y" pattern
 // ("Athens, Ga.", "Homs, Syria"), or nil.
-func (p *Geoparser) cue(toks []token, m mention) *Place {
+func (p *Geoparser) cue(toks []token, m mention) *geo.Place {
 	k := m.j
 	if k >= len(toks) || toks[k].gapBefore != ',' || toks[k].sentence != toks[m.i].sentence || !toks[k].cap {
 		return nil
@@ -239,7 +241,7 @@ func (p *Geoparser) placeUnknown(t *Toponym, m mention, c *docContext, done []To
 			t.Name, t.GeonameID, t.Lat, t.Lon, t.CountryCode = o.Name, o.GeonameID, o.Lat, o.Lon, o.CountryCode
 			t.Precision = o.Precision
 			if t.Precision == 0 {
-				t.Precision = PrecisionExact
+				t.Precision = geo.PrecisionExact
 			}
 			t.Confidence, t.Resolved = 1, true
 			return true
@@ -251,7 +253,7 @@ func (p *Geoparser) placeUnknown(t *Toponym, m mention, c *docContext, done []To
 		// "X in Y": Y contains X, whatever country the report is about.
 		d := &done[k]
 		if d.Start > t.End && d.Sentence == t.Sentence && d.Resolved && !d.Adjectival && m.areaWord == "" &&
-			(d.Precision == PrecisionExact || d.FeatureCode == "ADM2") &&
+			(d.Precision == geo.PrecisionExact || d.FeatureCode == "ADM2") &&
 			strings.TrimSpace(string(rs[t.End:d.Start])) == "in" {
 			near = d
 			break
@@ -262,8 +264,8 @@ func (p *Geoparser) placeUnknown(t *Toponym, m mention, c *docContext, done []To
 			break
 		}
 		d := &done[k]
-		if d.Sentence != t.Sentence || !d.Resolved || d.Adjectival || d.Precision > PrecisionNear ||
-			d.Precision == PrecisionNear && d.FeatureCode != "ADM2" {
+		if d.Sentence != t.Sentence || !d.Resolved || d.Adjectival || d.Precision > geo.PrecisionNear ||
+			d.Precision == geo.PrecisionNear && d.FeatureCode != "ADM2" {
 			continue
 		}
 		if c.topCC != "" && d.CountryCode != c.topCC {
@@ -275,14 +277,14 @@ func (p *Geoparser) placeUnknown(t *Toponym, m mention, c *docContext, done []To
 	}
 	if near != nil && m.areaWord == "" {
 		t.Lat, t.Lon, t.CountryCode, t.Admin1 = near.Lat, near.Lon, near.CountryCode, near.Admin1
-		t.Precision, t.Confidence = PrecisionNear, 0.3
+		t.Precision, t.Confidence = geo.PrecisionNear, 0.3
 		return true
 	}
 	if c.topAdmin1 != "" {
 		cc, code, _ := strings.Cut(c.topAdmin1, ".")
 		if a := p.g.Admin1(cc, code); a != nil && c.country[cc] >= 0.3 && (cc == c.topCC || c.topCC == "") {
 			t.Lat, t.Lon, t.CountryCode, t.Admin1 = a.Lat, a.Lon, cc, a.Name
-			t.Precision, t.Confidence = PrecisionProvince, 0.2
+			t.Precision, t.Confidence = geo.PrecisionProvince, 0.2
 			return true
 		}
 	}
@@ -290,16 +292,16 @@ func (p *Geoparser) placeUnknown(t *Toponym, m mention, c *docContext, done []To
 	// be missing from the gazetteer): the country is the best area left.
 	if a := p.g.Country(c.topCC); a != nil && c.country[c.topCC] >= 0.5 {
 		t.Lat, t.Lon, t.CountryCode = a.Lat, a.Lon, c.topCC
-		t.Precision, t.Confidence = PrecisionProvince, 0.1
+		t.Precision, t.Confidence = geo.PrecisionProvince, 0.1
 		return true
 	}
 	return false
 }
 
 func (p *Geoparser) overrideFor(text string, c *docContext) *Override {
-	for i, o := range p.overrides[StrictKey(text)] {
+	for i, o := range p.overrides[geo.StrictKey(text)] {
 		if o.CountryCode == "" || o.CountryCode == c.topCC {
-			return &p.overrides[StrictKey(text)][i]
+			return &p.overrides[geo.StrictKey(text)][i]
 		}
 	}
 	return nil
@@ -313,9 +315,9 @@ func abs(x int) int {
 }
 
 // role decides whether a toponym is where something happened or a mention.
-func (p *Geoparser) role(toks []token, m mention, t *Toponym, all []Toponym) Role {
+func (p *Geoparser) role(toks []token, m mention, t *Toponym, all []Toponym) geo.Role {
 	if t.Adjectival || m.org {
-		return RoleMention
+		return geo.RoleMention
 	}
 	prev := ""
 	if m.i > 0 && toks[m.i].gapBefore == ' ' {
@@ -324,17 +326,17 @@ func (p *Geoparser) role(toks []token, m mention, t *Toponym, all []Toponym) Rol
 	// metonym: "Moscow said", "Turkey has warned" (but not "residents of
 	// Homs said": there the place is not the speaker)
 	if m.j < len(toks) && toks[m.j].gapBefore == ' ' && speechVerbs[toks[m.j].lower] && !locatives[prev] {
-		return RoleMention
+		return geo.RoleMention
 	}
 	// a seat of power speaking or sending people: "officials in Ankara
 	// called for", "investigators from Baghdad arrived" name who acts, not
 	// where the event is.
 	if (prev == "in" || prev == "from") && m.i >= 2 && toks[m.i-1].gapBefore == ' ' && speakerNouns[toks[m.i-2].lower] {
-		return RoleMention
+		return geo.RoleMention
 	}
 	// a meeting place: "to meet Putin in Moscow"
 	if prev == "in" && sentenceHas(toks, toks[m.i].sentence, meetingWords) {
-		return RoleMention
+		return geo.RoleMention
 	}
 	switch t.FeatureCode {
 	case "PCLI", "CONT", "RGN", "OCN", "SEA", "GULF":
@@ -342,18 +344,18 @@ func (p *Geoparser) role(toks []token, m mention, t *Toponym, all []Toponym) Rol
 			break // a region inside a country (Darfur, Gaza Strip) is a place of events
 		}
 		if prev != "in" && prev != "across" && prev != "throughout" && prev != "inside" {
-			return RoleMention
+			return geo.RoleMention
 		}
 		// "in Syria" is an incident only if the report names no more
 		// precise place in that country.
 		for k := range all {
 			o := &all[k]
 			if o.CountryCode == t.CountryCode && o.FeatureCode != "PCLI" && !o.Adjectival {
-				return RoleMention
+				return geo.RoleMention
 			}
 		}
 	}
-	return RoleIncident
+	return geo.RoleIncident
 }
 
 func sentenceHas(toks []token, s int, words map[string]bool) bool {
@@ -368,7 +370,7 @@ func sentenceHas(toks []token, s int, words map[string]bool) bool {
 // inWorld reports whether a place belongs to the report's world: its
 // country carries a good share of the report's places, or it lies near one
 // of them.
-func inWorld(pl *Place, c *docContext) bool {
+func inWorld(pl *geo.Place, c *docContext) bool {
 	if c.country[pl.CountryCode] >= 0.15 {
 		return true
 	}

@@ -1,9 +1,11 @@
-package geo
+package geoparse
 
 import (
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/incidentmap/incidentmap/geo"
 )
 
 // TestPlaceIndexMatchesScan compares the grid index with a scan of every
@@ -11,13 +13,13 @@ import (
 // included) and on clusters, where the nearest is within the reach.
 func TestPlaceIndexMatchesScan(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	randPlace := func(id int64, lat0, lon0, spread float64) *Place {
+	randPlace := func(id int64, lat0, lon0, spread float64) *geo.Place {
 		lat := math.Max(-90, math.Min(90, lat0+(rng.Float64()*2-1)*spread))
 		lon := lon0 + (rng.Float64()*2-1)*spread
 		lon = math.Mod(lon+540, 360) - 180
-		return &Place{GeonameID: id, Lat: lat, Lon: lon}
+		return &geo.Place{GeonameID: id, Lat: lat, Lon: lon}
 	}
-	scan := func(p *Place, places []*Place) float64 {
+	scan := func(p *geo.Place, places []*geo.Place) float64 {
 		if len(places) == 0 {
 			return 0
 		}
@@ -27,7 +29,7 @@ func TestPlaceIndexMatchesScan(t *testing.T) {
 				continue
 			}
 			other = true
-			if d := HaversineKm(p.Lat, p.Lon, a.Lat, a.Lon); d > 0 && d < best {
+			if d := geo.HaversineKm(p.Lat, p.Lon, a.Lat, a.Lon); d > 0 && d < best {
 				best = d
 			}
 		}
@@ -42,7 +44,7 @@ func TestPlaceIndexMatchesScan(t *testing.T) {
 	centres := [][2]float64{{35.9, 36.6}, {0, 179.9}, {-16, -179.8}, {89.5, 10}, {-89.9, -120}, {64, 170}}
 	for round := range 200 {
 		ix := newPlaceIndex()
-		var places []*Place
+		var places []*geo.Place
 		c := centres[round%len(centres)]
 		for i := range 1 + rng.IntN(40) {
 			spread := 12.0
@@ -68,7 +70,7 @@ func TestPlaceIndexMatchesScan(t *testing.T) {
 		}
 	}
 	var empty *placeIndex
-	if d := empty.nearest(&Place{GeonameID: 1}); d != 0 {
+	if d := empty.nearest(&geo.Place{GeonameID: 1}); d != 0 {
 		t.Errorf("nil index: %v, want 0", d)
 	}
 }

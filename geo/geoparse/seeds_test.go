@@ -1,42 +1,19 @@
-package geo
+package geoparse
 
 import (
 	"os"
-	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
+
+	"github.com/incidentmap/incidentmap/geo"
+	"github.com/incidentmap/incidentmap/geo/internal/geotest"
 )
-
-// defaultGazetteer loads the default gazetteer once for all tests that need
-// it (it takes a second or two).
-var defaultGazetteer = sync.OnceValues(func() (*Gazetteer, error) {
-	return LoadDefaultGazetteer(os.DirFS("../node_modules"))
-})
-
-func mustDefaultGazetteer(tb testing.TB) *Gazetteer {
-	tb.Helper()
-	assetsFS(tb)
-	for _, optional := range []string{DefaultSubdivisionsPath, DefaultCountiesPath, DefaultShapesPath} {
-		if _, err := os.Stat(filepath.Join("..", "node_modules", optional)); err != nil {
-			// Without admin-1 names and counties the figures and goldens
-			// differ; package.json must list cldr-subdivisions-full, us-atlas
-			// and world-atlas.
-			tb.Skipf("default gazetteer incomplete (npm install): %v", err)
-		}
-	}
-	g, err := defaultGazetteer()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return g
-}
 
 // mustSeed reads a seed report from ../shared/seeds (skipped outside CI
 // when missing).
 func mustSeed(tb testing.TB, name string) string {
 	tb.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "..", "shared", "seeds", name))
+	b, err := os.ReadFile(geotest.SharedPath("seeds", name))
 	if err != nil {
 		if os.Getenv("CI") == "true" {
 			tb.Fatalf("seed missing: %v", err)
@@ -58,7 +35,7 @@ func byText(ts []Toponym) map[string][]Toponym {
 // The rules of ../shared/seeds/expected.md.
 func TestSeedIdlibAttack(t *testing.T) {
 	text := mustSeed(t, "000_8d61b3b92a4442ba.txt")
-	ts := NewGeoparser(mustDefaultGazetteer(t)).Parse(text)
+	ts := NewGeoparser(geotest.DefaultGazetteer(t)).Parse(text)
 	got := byText(ts)
 	rs := []rune(text)
 	for _, tp := range ts {
@@ -70,8 +47,8 @@ func TestSeedIdlibAttack(t *testing.T) {
 		t.Errorf("Idlib found %d times, want 5", n)
 	}
 	for _, tp := range got["Idlib"] {
-		near169389 := HaversineKm(tp.Lat, tp.Lon, 35.93062, 36.63393) < 25
-		if tp.Role != RoleIncident || !near169389 || tp.Precision < PrecisionNear {
+		near169389 := geo.HaversineKm(tp.Lat, tp.Lon, 35.93062, 36.63393) < 25
+		if tp.Role != geo.RoleIncident || !near169389 || tp.Precision < geo.PrecisionNear {
 			t.Errorf("Idlib at %d: role %s, %.3f,%.3f, precision %d; want incident within 25 km of 35.93 N 36.63 E, precision 2-3",
 				tp.Start, tp.Role, tp.Lat, tp.Lon, tp.Precision)
 		}
@@ -82,7 +59,7 @@ func TestSeedIdlibAttack(t *testing.T) {
 			t.Errorf("%s not found", text)
 		}
 		for _, tp := range got[text] {
-			if tp.Role != RoleMention || tp.CountryCode != cc {
+			if tp.Role != geo.RoleMention || tp.CountryCode != cc {
 				t.Errorf("%s at %d: role %s country %s, want mention in %s", text, tp.Start, tp.Role, tp.CountryCode, cc)
 			}
 		}
@@ -98,13 +75,13 @@ func TestSeedIdlibAttack(t *testing.T) {
 
 func TestSeedAbuAlDuhur(t *testing.T) {
 	text := mustSeed(t, "002_aea83830c4712770.txt")
-	ts := NewGeoparser(mustDefaultGazetteer(t)).Parse(text)
+	ts := NewGeoparser(geotest.DefaultGazetteer(t)).Parse(text)
 	got := byText(ts)
 	if n := len(got["Abu al-Duhur"]); n != 2 {
 		t.Errorf("Abu al-Duhur found %d times, want 2", n)
 	}
 	for _, tp := range got["Abu al-Duhur"] {
-		if tp.Role != RoleIncident || tp.GeonameID != 174611 || tp.Precision != PrecisionExact || HaversineKm(tp.Lat, tp.Lon, 35.74058, 37.0448) > 10 {
+		if tp.Role != geo.RoleIncident || tp.GeonameID != 174611 || tp.Precision != geo.PrecisionExact || geo.HaversineKm(tp.Lat, tp.Lon, 35.74058, 37.0448) > 10 {
 			t.Errorf("Abu al-Duhur: %+v, want incident 174611 precision 1", tp)
 		}
 	}
@@ -112,13 +89,13 @@ func TestSeedAbuAlDuhur(t *testing.T) {
 		t.Errorf("Abu Sharja found %d times, want 2", n)
 	}
 	for _, tp := range got["Abu Sharja"] {
-		inIdlib := HaversineKm(tp.Lat, tp.Lon, 35.76667, 36.66667) < 80
-		if tp.Role != RoleIncident || tp.Resolved || !tp.NeedsReview || tp.Precision < PrecisionNear || !inIdlib {
+		inIdlib := geo.HaversineKm(tp.Lat, tp.Lon, 35.76667, 36.66667) < 80
+		if tp.Role != geo.RoleIncident || tp.Resolved || !tp.NeedsReview || tp.Precision < geo.PrecisionNear || !inIdlib {
 			t.Errorf("Abu Sharja: %+v, want an unresolved incident needing review, precision 2-3, in Idlib governorate", tp)
 		}
 	}
 	for _, tp := range ts {
-		if HaversineKm(tp.Lat, tp.Lon, 25.36, 55.39) < 300 {
+		if geo.HaversineKm(tp.Lat, tp.Lon, 25.36, 55.39) < 300 {
 			t.Errorf("%q placed near Sharjah: %+v", tp.Text, tp)
 		}
 		if strings.Contains(tp.Text, "Nusra") {
@@ -132,7 +109,7 @@ func TestSeedAbuAlDuhur(t *testing.T) {
 			t.Errorf("%s not found", text)
 		}
 		for _, tp := range got[text] {
-			if tp.Role != RoleMention || tp.CountryCode != cc {
+			if tp.Role != geo.RoleMention || tp.CountryCode != cc {
 				t.Errorf("%s at %d: role %s country %s, want mention in %s", text, tp.Start, tp.Role, tp.CountryCode, cc)
 			}
 		}
@@ -141,7 +118,7 @@ func TestSeedAbuAlDuhur(t *testing.T) {
 		t.Error("Idlib not found")
 	}
 	for _, tp := range got["Idlib"] {
-		if tp.Role != RoleIncident || HaversineKm(tp.Lat, tp.Lon, 35.8, 36.65) > 40 {
+		if tp.Role != geo.RoleIncident || geo.HaversineKm(tp.Lat, tp.Lon, 35.8, 36.65) > 40 {
 			t.Errorf("Idlib: %+v, want an incident in Idlib governorate", tp)
 		}
 	}
@@ -149,9 +126,9 @@ func TestSeedAbuAlDuhur(t *testing.T) {
 
 func TestOverrideFixesUnresolvedName(t *testing.T) {
 	text := mustSeed(t, "002_aea83830c4712770.txt")
-	p := NewGeoparser(mustDefaultGazetteer(t), Override{Name: "Abu Sharja", CountryCode: "SY", Lat: 35.69, Lon: 37.08})
+	p := NewGeoparser(geotest.DefaultGazetteer(t), Override{Name: "Abu Sharja", CountryCode: "SY", Lat: 35.69, Lon: 37.08})
 	for _, tp := range byText(p.Parse(text))["Abu Sharja"] {
-		if !tp.Resolved || tp.NeedsReview || tp.Lat != 35.69 || tp.Lon != 37.08 || tp.Precision != PrecisionExact {
+		if !tp.Resolved || tp.NeedsReview || tp.Lat != 35.69 || tp.Lon != 37.08 || tp.Precision != geo.PrecisionExact {
 			t.Errorf("Abu Sharja with override: %+v, want resolved at 35.69, 37.08", tp)
 		}
 	}

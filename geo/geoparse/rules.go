@@ -1,9 +1,11 @@
-package geo
+package geoparse
 
 import (
 	"context"
 	"sync"
 	"sync/atomic"
+
+	"github.com/incidentmap/incidentmap/geo"
 )
 
 // RuleSet holds the geoparser that applies the current place rules. The
@@ -11,21 +13,21 @@ import (
 // gazetteer is shared) and swaps it in atomically; Parse calls already
 // running keep the parser they started with. Safe for concurrent use.
 type RuleSet struct {
-	g      *Gazetteer
+	g      *geo.Gazetteer
 	mu     sync.Mutex // serialises Load so an older rule list never lands last
 	parser atomic.Pointer[Geoparser]
 	n      atomic.Int64
 }
 
 // NewRuleSet returns a RuleSet over g applying rules.
-func NewRuleSet(g *Gazetteer, rules []PlaceRule) *RuleSet {
+func NewRuleSet(g *geo.Gazetteer, rules []geo.PlaceRule) *RuleSet {
 	s := &RuleSet{g: g}
 	s.Set(rules)
 	return s
 }
 
 // Set replaces the rules.
-func (s *RuleSet) Set(rules []PlaceRule) {
+func (s *RuleSet) Set(rules []geo.PlaceRule) {
 	ovs := make([]Override, 0, len(rules))
 	for _, r := range rules {
 		if r.Admin1 != "" {
@@ -45,7 +47,7 @@ func (s *RuleSet) Parser() *Geoparser { return s.parser.Load() }
 
 // Load replaces the rules with those src stores now.
 func (s *RuleSet) Load(ctx context.Context, src interface {
-	PlaceRules(ctx context.Context) ([]PlaceRule, error)
+	PlaceRules(ctx context.Context) ([]geo.PlaceRule, error)
 }) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -61,26 +63,26 @@ func (s *RuleSet) Load(ctx context.Context, src interface {
 // after each correction it reloads the rules, so the next report ingested
 // already follows the analyst's fix.
 type Reviewer struct {
-	ReviewService
+	geo.ReviewService
 	Rules *RuleSet
 }
 
 // ApplyCorrection applies c through the embedded service, then reloads the
 // rules. If the reload fails the correction is stored all the same, and the
 // error says the rules will apply after a restart.
-func (r *Reviewer) ApplyCorrection(ctx context.Context, c Correction) (*Incident, error) {
+func (r *Reviewer) ApplyCorrection(ctx context.Context, c geo.Correction) (*geo.Incident, error) {
 	in, err := r.ReviewService.ApplyCorrection(ctx, c)
 	if err != nil || r.Rules == nil {
 		return in, err
 	}
 	if err := r.Rules.Load(ctx, r.ReviewService); err != nil {
-		return in, &Error{Code: EINTERNAL, Message: "correction stored, but the place rules could not be reloaded: " + err.Error()}
+		return in, &geo.Error{Code: geo.EINTERNAL, Message: "correction stored, but the place rules could not be reloaded: " + err.Error()}
 	}
 	return in, nil
 }
 
 // overrideOf returns the geoparser override that applies r.
-func overrideOf(r PlaceRule) Override {
+func overrideOf(r geo.PlaceRule) Override {
 	return Override{Name: r.Name, CountryCode: r.CountryCode, Lat: r.Lat, Lon: r.Lon,
 		GeonameID: r.GeonameID, Precision: r.Precision}
 }

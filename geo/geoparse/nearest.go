@@ -1,6 +1,10 @@
-package geo
+package geoparse
 
-import "math"
+import (
+	"math"
+
+	"github.com/incidentmap/incidentmap/geo"
+)
 
 // nearestReachKm is how far nearest looks. Every caller compares the
 // distance with thresholds at or under it (50, 150, 400, 800 km), so a
@@ -14,7 +18,7 @@ const nearestReachKm = 800
 // index keeps each place once, bucketed in a grid of cellDeg degrees, and
 // remembers each answer.
 type placeIndex struct {
-	cells map[[2]int32][]*Place
+	cells map[[2]int32][]*geo.Place
 	seen  map[int64]bool
 	memo  map[int64]float64
 }
@@ -31,7 +35,7 @@ const (
 )
 
 func newPlaceIndex() *placeIndex {
-	return &placeIndex{cells: map[[2]int32][]*Place{}, seen: map[int64]bool{}, memo: map[int64]float64{}}
+	return &placeIndex{cells: map[[2]int32][]*geo.Place{}, seen: map[int64]bool{}, memo: map[int64]float64{}}
 }
 
 // cellOf returns the cell of a point, longitude wrapped onto the globe.
@@ -44,7 +48,7 @@ func wrapLonCell(x int32) int32 {
 }
 
 // add puts pl in the index once; adding clears remembered answers.
-func (ix *placeIndex) add(pl *Place) {
+func (ix *placeIndex) add(pl *geo.Place) {
 	if ix.seen[pl.GeonameID] {
 		return
 	}
@@ -65,7 +69,7 @@ func (ix *placeIndex) len() int {
 // nearest returns the distance in km from p to the nearest indexed place
 // other than p itself at a positive distance: 0 when there is no other
 // place, +Inf when none lies within nearestReachKm.
-func (ix *placeIndex) nearest(p *Place) float64 {
+func (ix *placeIndex) nearest(p *geo.Place) float64 {
 	if ix.len() == 0 || ix.len() == 1 && ix.seen[p.GeonameID] {
 		return 0
 	}
@@ -76,11 +80,11 @@ func (ix *placeIndex) nearest(p *Place) float64 {
 	// The cells of the latitude/longitude box around p that holds every
 	// point within the reach (the longitude half-width widens with
 	// latitude; near a pole the box takes every longitude).
-	dLat := nearestReachKm / EarthRadiusKm * 180 / math.Pi
+	dLat := nearestReachKm / geo.EarthRadiusKm * 180 / math.Pi
 	lonAll := math.Abs(p.Lat)+dLat >= 90
 	dLon := 180.0
 	if !lonAll {
-		dLon = math.Asin(math.Sin(nearestReachKm/EarthRadiusKm)/math.Cos(p.Lat*math.Pi/180)) * 180 / math.Pi
+		dLon = math.Asin(math.Sin(nearestReachKm/geo.EarthRadiusKm)/math.Cos(p.Lat*math.Pi/180)) * 180 / math.Pi
 	}
 	loY, hiY := int32(math.Floor((p.Lat-dLat)/cellDeg)), int32(math.Floor((p.Lat+dLat)/cellDeg))
 	loX, hiX := int32(math.Floor((p.Lon-dLon)/cellDeg)), int32(math.Floor((p.Lon+dLon)/cellDeg))
@@ -93,7 +97,7 @@ func (ix *placeIndex) nearest(p *Place) float64 {
 				if a.GeonameID == p.GeonameID {
 					continue
 				}
-				if d := HaversineKm(p.Lat, p.Lon, a.Lat, a.Lon); d > 0 && d < best {
+				if d := geo.HaversineKm(p.Lat, p.Lon, a.Lat, a.Lon); d > 0 && d < best {
 					best = d
 				}
 			}

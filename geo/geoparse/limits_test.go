@@ -1,4 +1,4 @@
-package geo
+package geoparse
 
 import (
 	"context"
@@ -6,13 +6,16 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/incidentmap/incidentmap/geo"
+	"github.com/incidentmap/incidentmap/geo/internal/geotest"
 )
 
 // TestParseContextStopsWhenCancelled: a client that leaves must not keep
 // a core busy (issue 20). Parsing a long report stops within a second of
 // its context ending, with the context's error.
 func TestParseContextStopsWhenCancelled(t *testing.T) {
-	p := NewGeoparser(mustDefaultGazetteer(t))
+	p := NewGeoparser(geotest.DefaultGazetteer(t))
 	// Just under MaxReportPlaces places: some 100 ms of work on a fast
 	// machine, far more than the 20 ms before the cancel.
 	text := strings.Repeat("Shelling hit Saraqib, Binnish and Ariha. ", MaxReportPlaces/3-1)
@@ -43,10 +46,10 @@ func TestParseContextStopsWhenCancelled(t *testing.T) {
 // TestParseContextRefusesTooManyPlaces: the work per report is capped, with
 // an error that names the limit.
 func TestParseContextRefusesTooManyPlaces(t *testing.T) {
-	p := NewGeoparser(fuzzGazetteer())
+	p := NewGeoparser(geotest.FuzzGazetteer())
 	text := strings.Repeat("Shelling hit Saraqib, Idlib and Homs. ", MaxReportPlaces/3+1)
 	_, err := p.ParseContext(context.Background(), text)
-	if ErrorCode(err) != ETOOLARGE || !strings.Contains(ErrorMessage(err), "the limit per report") {
+	if geo.ErrorCode(err) != geo.ETOOLARGE || !strings.Contains(geo.ErrorMessage(err), "the limit per report") {
 		t.Fatalf("ParseContext of %d places: %v, want too_large naming the limit", MaxReportPlaces+3, err)
 	}
 	// Parse (trusted input: evaluation, the CLI) has no cap.

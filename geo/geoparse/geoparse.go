@@ -1,9 +1,11 @@
-package geo
+package geoparse
 
 import (
 	"context"
 	"sort"
 	"strings"
+
+	"github.com/incidentmap/incidentmap/geo"
 )
 
 // Geoparser finds the places a text names and resolves them against a
@@ -25,7 +27,7 @@ import (
 //  3. roles: demonyms, names inside organisations, metonyms ("Moscow said")
 //     and meeting places are mentions; the rest are incidents.
 type Geoparser struct {
-	g         *Gazetteer
+	g         *geo.Gazetteer
 	overrides map[string][]Override
 }
 
@@ -44,10 +46,10 @@ type Override struct {
 }
 
 // NewGeoparser returns a Geoparser over g, applying the given overrides.
-func NewGeoparser(g *Gazetteer, overrides ...Override) *Geoparser {
+func NewGeoparser(g *geo.Gazetteer, overrides ...Override) *Geoparser {
 	p := &Geoparser{g: g, overrides: map[string][]Override{}}
 	for _, o := range overrides {
-		if k := StrictKey(o.Name); k != "" {
+		if k := geo.StrictKey(o.Name); k != "" {
 			p.overrides[k] = append(p.overrides[k], o)
 		}
 	}
@@ -65,10 +67,10 @@ const (
 type mention struct {
 	i, j     int // token range [i, j)
 	kind     int
-	matches  []Match
-	demonym  *Place // the country or region of an adjectival form
-	org      bool   // inside an organisation's name
-	areaWord string // "county", "province": the name is (or is cued as) an area
+	matches  []geo.Match
+	demonym  *geo.Place // the country or region of an adjectival form
+	org      bool       // inside an organisation's name
+	areaWord string     // "county", "province": the name is (or is cued as) an area
 	override *Override
 }
 
@@ -104,7 +106,7 @@ func (p *Geoparser) parse(ctx context.Context, text string, maxPlaces int) ([]To
 		return nil, err
 	}
 	if maxPlaces > 0 && len(ms) > maxPlaces {
-		return nil, Errorf(ETOOLARGE, "the report names more than %d places, the limit per report: split it", maxPlaces)
+		return nil, geo.Errorf(geo.ETOOLARGE, "the report names more than %d places, the limit per report: split it", maxPlaces)
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -319,7 +321,7 @@ func classifyContext(toks []token, a, b int, m mention, covered func(int) bool) 
 	// ending in 's owns what follows, which says nothing about it.
 	owner := toks[m.j-1].poss
 	// words after the match
-	if !owner && m.j+1 < b && !covered(m.j) && !toks[m.j].cap && IsArticle(toks[m.j].lower) &&
+	if !owner && m.j+1 < b && !covered(m.j) && !toks[m.j].cap && geo.IsArticle(toks[m.j].lower) &&
 		!arabicDescriptors[toks[m.j+1].lower] {
 		return false, false // "Naji al-Mustafa": the match is the start of a longer name
 	}
@@ -343,7 +345,7 @@ func classifyContext(toks []token, a, b int, m mention, covered func(int) bool) 
 	if k := m.i - 1; k >= a && !covered(k) {
 		t := toks[k]
 		switch {
-		case IsArticle(t.lower) && !t.cap && k-1 >= a && toks[k-1].cap:
+		case geo.IsArticle(t.lower) && !t.cap && k-1 >= a && toks[k-1].cap:
 			return false, false // "Omar al-Hassan", "Tahrir al-Sham": one longer name
 		case connectors[t.lower] && !t.cap && k-1 >= a && !covered(k-1):
 			switch wordClass(toks[k-1]) {
@@ -425,11 +427,11 @@ func (p *Geoparser) longestMatch(toks []token, i, b int) (mention, bool) {
 		}
 		ms := filterCase(p.g.LookupKey(key, false), allCaps)
 		if len(ms) == 0 && (n >= 2 || hasApostrophe(toks[i].text)) && !allCaps {
-			ms = filterCase(p.g.LookupKey(LooseFromStrict(key), true), false)
+			ms = filterCase(p.g.LookupKey(geo.LooseFromStrict(key), true), false)
 		} else if n == 1 && !allCaps && len(ms) > 0 && onlyAlt(ms) {
 			// "Hama" is only an alternate name of a Japanese village, but
 			// loosely the main name of Ḩamāh, Syria: keep both.
-			for _, l := range filterCase(p.g.LookupKey(LooseFromStrict(key), true), false) {
+			for _, l := range filterCase(p.g.LookupKey(geo.LooseFromStrict(key), true), false) {
 				if !l.Alt {
 					ms = append(ms, l)
 				}
@@ -475,7 +477,7 @@ func (p *Geoparser) withArea(toks []token, m mention, b int) mention {
 
 // filterCase keeps acronym matches for text in capitals and the others for
 // text that is not.
-func filterCase(ms []Match, allCaps bool) []Match {
+func filterCase(ms []geo.Match, allCaps bool) []geo.Match {
 	out := ms[:0]
 	for _, m := range ms {
 		if m.Acronym == allCaps {
@@ -564,7 +566,7 @@ func (p *Geoparser) unknownName(toks []token, a, b int) (mention, bool) {
 
 // notable reports whether any candidate is a place news names on its own:
 // a country, region, province, capital or town of 10,000 people or more.
-func notable(ms []Match) bool {
+func notable(ms []geo.Match) bool {
 	for _, m := range ms {
 		switch m.Place.FeatureCode {
 		case "PCLI", "CONT", "RGN", "ADM1", "PPLC", "PPLA":
@@ -611,13 +613,13 @@ func (p *Geoparser) stateAbbreviation(toks []token, i int) (mention, bool) {
 	if a == nil {
 		return mention{}, false
 	}
-	return mention{i: i, j: i + 1, kind: kindPlace, matches: []Match{{Place: a}}}, true
+	return mention{i: i, j: i + 1, kind: kindPlace, matches: []geo.Match{{Place: a}}}, true
 }
 
 // isArea reports whether a name may be a country, continent, region or
 // province: such names stand before other capitalised words as modifiers
 // ("U.S. Agriculture Secretary") and are rarely people's names.
-func isArea(ms []Match) bool {
+func isArea(ms []geo.Match) bool {
 	for _, m := range ms {
 		switch m.Place.FeatureCode {
 		case "PCLI", "CONT", "RGN", "ADM1", "ADM2":
@@ -657,7 +659,7 @@ func placeContext(toks []token, m mention) bool {
 }
 
 // onlyAlt reports whether every match is by an alternate name.
-func onlyAlt(ms []Match) bool {
+func onlyAlt(ms []geo.Match) bool {
 	for _, m := range ms {
 		if !m.Alt {
 			return false
@@ -667,7 +669,7 @@ func onlyAlt(ms []Match) bool {
 }
 
 // sharesPlace reports whether two match lists name a common place.
-func sharesPlace(a, b []Match) bool {
+func sharesPlace(a, b []geo.Match) bool {
 	for _, x := range a {
 		for _, y := range b {
 			if x.Place == y.Place {
@@ -699,22 +701,22 @@ func isDisease(toks []token, k int) bool {
 // Toponym is a place name found in a text by the geoparser, with its
 // resolution. Offsets are Unicode code points into the text, end exclusive.
 type Toponym struct {
-	Start       int         `json:"start"`
-	End         int         `json:"end"`
-	Text        string      `json:"text"`           // as written
-	Name        string      `json:"name,omitempty"` // the gazetteer's name ("" when unresolved)
-	GeonameID   int64       `json:"geonameid,omitempty"`
-	Lat         float64     `json:"lat"`
-	Lon         float64     `json:"lon"`
-	CountryCode string      `json:"country,omitempty"`
-	Admin1      string      `json:"admin1,omitempty"` // admin-1 name where known
-	FeatureCode string      `json:"fcode,omitempty"`
-	Role        Role        `json:"role"`
-	Adjectival  bool        `json:"adjectival,omitempty"` // a demonym or adjective ("Syrian")
-	Resolved    bool        `json:"resolved"`             // false: placed at a containing area
-	Precision   int         `json:"precision"`
-	Confidence  float64     `json:"confidence"`
-	NeedsReview bool        `json:"needs_review,omitempty"`
-	Candidates  []Candidate `json:"candidates,omitempty"` // runner-ups, best first
-	Sentence    int         `json:"sentence"`             // index into the sentence list
+	Start       int             `json:"start"`
+	End         int             `json:"end"`
+	Text        string          `json:"text"`           // as written
+	Name        string          `json:"name,omitempty"` // the gazetteer's name ("" when unresolved)
+	GeonameID   int64           `json:"geonameid,omitempty"`
+	Lat         float64         `json:"lat"`
+	Lon         float64         `json:"lon"`
+	CountryCode string          `json:"country,omitempty"`
+	Admin1      string          `json:"admin1,omitempty"` // admin-1 name where known
+	FeatureCode string          `json:"fcode,omitempty"`
+	Role        geo.Role        `json:"role"`
+	Adjectival  bool            `json:"adjectival,omitempty"` // a demonym or adjective ("Syrian")
+	Resolved    bool            `json:"resolved"`             // false: placed at a containing area
+	Precision   int             `json:"precision"`
+	Confidence  float64         `json:"confidence"`
+	NeedsReview bool            `json:"needs_review,omitempty"`
+	Candidates  []geo.Candidate `json:"candidates,omitempty"` // runner-ups, best first
+	Sentence    int             `json:"sentence"`             // index into the sentence list
 }

@@ -1,4 +1,4 @@
-package geo
+package geoparse
 
 // Word lists of the geoparser. They describe English news in general, not
 // any corpus: capitalised words that are names of some village somewhere but

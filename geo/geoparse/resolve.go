@@ -1,10 +1,12 @@
-package geo
+package geoparse
 
 import (
 	"context"
 	"math"
 	"sort"
 	"strings"
+
+	"github.com/incidentmap/incidentmap/geo"
 )
 
 // featureWeight is the prior of a feature type: news names countries,
@@ -34,7 +36,7 @@ func featureWeight(code string) float64 {
 }
 
 // prior scores a candidate without context.
-func prior(m Match) float64 {
+func prior(m geo.Match) float64 {
 	s := featureWeight(m.Place.FeatureCode)
 	if m.Place.FeatureCode != "PCLI" {
 		// Countries' weight already says how often news names them; their
@@ -42,7 +44,7 @@ func prior(m Match) float64 {
 		// change rankings.
 		s += 0.35 * math.Log10(float64(m.Place.Population)+1)
 	}
-	if m.Alt && m.Place.GeonameID < SyntheticCountryBase && m.Place.FeatureCode != "PCLI" {
+	if m.Alt && m.Place.GeonameID < geo.SyntheticCountryBase && m.Place.FeatureCode != "PCLI" {
 		s -= 1.2
 	}
 	if m.Loose {
@@ -231,12 +233,12 @@ func (c *docContext) share(key, cc, a1 string) (country, admin1 float64) {
 
 // scored is a candidate with its score in context.
 type scored struct {
-	m     Match
+	m     geo.Match
 	score float64
 }
 
 // rank scores m's candidates in the report's context, best first.
-func (p *Geoparser) rank(toks []token, m mention, c *docContext, cue *Place) []scored {
+func (p *Geoparser) rank(toks []token, m mention, c *docContext, cue *geo.Place) []scored {
 	out := make([]scored, 0, len(m.matches))
 	key := mentionKey(toks, m)
 	for _, x := range m.matches {
@@ -308,7 +310,7 @@ func (p *Geoparser) rank(toks []token, m mention, c *docContext, cue *Place) []s
 
 // hasCapital reports whether ms holds a populated place that is the
 // capital-like namesake of the province a (same country and admin-1 code).
-func hasCapital(ms []Match, a *Place) bool {
+func hasCapital(ms []geo.Match, a *geo.Place) bool {
 	for _, m := range ms {
 		p := m.Place
 		if p.FeatureClass == "P" && p.CountryCode == a.CountryCode && p.Admin1Code == a.Admin1Code &&
@@ -321,7 +323,7 @@ func hasCapital(ms []Match, a *Place) bool {
 
 // namesakeProvince reports whether ms holds, by its main name, the province
 // whose capital p is.
-func namesakeProvince(ms []Match, p *Place) bool {
+func namesakeProvince(ms []geo.Match, p *geo.Place) bool {
 	if p.FeatureCode != "PPLA" && p.FeatureCode != "PPLC" {
 		return false
 	}

@@ -1,20 +1,23 @@
-package geo
+package geoparse
 
 import (
 	"context"
 	"testing"
+
+	"github.com/incidentmap/incidentmap/geo"
+	"github.com/incidentmap/incidentmap/geo/internal/geotest"
 )
 
 // reviewText is written for these tests: an unknown village named next to
 // a known town in a Syrian province.
 const reviewText = "Shelling hit farms near Abu Sharja in Idlib province on Tuesday, residents said."
 
-type staticRules []PlaceRule
+type staticRules []geo.PlaceRule
 
-func (r staticRules) PlaceRules(context.Context) ([]PlaceRule, error) { return r, nil }
+func (r staticRules) PlaceRules(context.Context) ([]geo.PlaceRule, error) { return r, nil }
 
 func TestRuleSetLoadSwapsParser(t *testing.T) {
-	rs := NewRuleSet(mustDefaultGazetteer(t), nil)
+	rs := NewRuleSet(geotest.DefaultGazetteer(t), nil)
 	before := rs.Parser()
 	if err := rs.Load(context.Background(), staticRules{{Name: "Abu Sharja", CountryCode: "SY", Lat: 35.7, Lon: 37.1}}); err != nil {
 		t.Fatal(err)

@@ -1,4 +1,4 @@
-package geo
+package geoparse
 
 import (
 	"bytes"
@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/incidentmap/incidentmap/geo"
+	"github.com/incidentmap/incidentmap/geo/internal/geotest"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 )
@@ -36,62 +38,62 @@ func goldenJSON(tb testing.TB, ts []Toponym) []byte {
 }
 
 // TestGeoparseGolden parses our own test reports (one per rule of issue 3)
-// and compares with the golden GeoJSON; go test ./geo -update rewrites it.
+// and compares with the golden GeoJSON; go test ./geo/geoparse -update rewrites it.
 // Each case also pins the rule it is about, so a golden update cannot
 // silently accept a regression.
 func TestGeoparseGolden(t *testing.T) {
-	p := NewGeoparser(mustDefaultGazetteer(t))
+	p := NewGeoparser(geotest.DefaultGazetteer(t))
 	type want struct {
 		text string
-		role Role   // "" = must not be found
-		cc   string // country, when found
+		role geo.Role // "" = must not be found
+		cc   string   // country, when found
 	}
 	cases := map[string][]want{
 		"arabic_variants": {
-			{"Maarat al-Numan", RoleIncident, "SY"}, {"Saraqib", RoleIncident, "SY"}, {"Idlib", RoleIncident, "SY"},
-			{"Ma'arrat an-Nu'man", RoleIncident, "SY"}, {"Hama", RoleIncident, "SY"}, {"Abou ed Douhour", RoleIncident, "SY"},
+			{"Maarat al-Numan", geo.RoleIncident, "SY"}, {"Saraqib", geo.RoleIncident, "SY"}, {"Idlib", geo.RoleIncident, "SY"},
+			{"Ma'arrat an-Nu'man", geo.RoleIncident, "SY"}, {"Hama", geo.RoleIncident, "SY"}, {"Abou ed Douhour", geo.RoleIncident, "SY"},
 			{"Tuesday", "", ""},
 		},
 		"organisations": {
 			{"Turkestan", "", ""}, {"Sham", "", ""}, {"Nusra", "", ""}, {"Omar", "", ""}, {"Hassan", "", ""},
-			{"Monday", "", ""}, {"March", "", ""}, {"Syrian", RoleMention, "SY"},
+			{"Monday", "", ""}, {"March", "", ""}, {"Syrian", geo.RoleMention, "SY"},
 		},
 		"metonyms": {
-			{"Ankara", RoleMention, "TR"}, {"Moscow", RoleMention, "RU"}, {"Geneva", RoleMention, "CH"},
-			{"Turkish", RoleMention, "TR"}, {"Aleppo", RoleIncident, "SY"},
+			{"Ankara", geo.RoleMention, "TR"}, {"Moscow", geo.RoleMention, "RU"}, {"Geneva", geo.RoleMention, "CH"},
+			{"Turkish", geo.RoleMention, "TR"}, {"Aleppo", geo.RoleIncident, "SY"},
 		},
 		"us_local": {
-			{"GAINESVILLE", RoleIncident, "US"}, {"Ga.", RoleIncident, "US"}, {"Oakwood", RoleIncident, "US"},
-			{"Hall County", RoleIncident, "US"}, {"U.S.", RoleMention, "US"}, {"Dahlonega", RoleIncident, "US"},
-			{"John", "", ""}, {"Jesse", "", ""}, {"Gainesville", RoleMention, "US"}, {"Georgia", RoleMention, "US"},
+			{"GAINESVILLE", geo.RoleIncident, "US"}, {"Ga.", geo.RoleIncident, "US"}, {"Oakwood", geo.RoleIncident, "US"},
+			{"Hall County", geo.RoleIncident, "US"}, {"U.S.", geo.RoleMention, "US"}, {"Dahlonega", geo.RoleIncident, "US"},
+			{"John", "", ""}, {"Jesse", "", ""}, {"Gainesville", geo.RoleMention, "US"}, {"Georgia", geo.RoleMention, "US"},
 		},
 		"seats_of_power": {
-			{"Atarib", RoleIncident, "SY"}, {"Ankara", RoleMention, "TR"}, {"Baghdad", RoleMention, "IQ"},
-			{"Mosul", RoleIncident, "IQ"}, {"Vladimir", "", ""}, {"Sochi", RoleMention, "RU"},
+			{"Atarib", geo.RoleIncident, "SY"}, {"Ankara", geo.RoleMention, "TR"}, {"Baghdad", geo.RoleMention, "IQ"},
+			{"Mosul", geo.RoleIncident, "IQ"}, {"Vladimir", "", ""}, {"Sochi", geo.RoleMention, "RU"},
 		},
 		"village_of": {
-			{"Kabani", RoleIncident, "SY"}, {"Bdama", RoleIncident, "SY"}, {"Jisr al-Shughur", RoleIncident, "SY"},
-			{"Daraa", RoleIncident, "SY"},
+			{"Kabani", geo.RoleIncident, "SY"}, {"Bdama", geo.RoleIncident, "SY"}, {"Jisr al-Shughur", geo.RoleIncident, "SY"},
+			{"Daraa", geo.RoleIncident, "SY"},
 			{"Tuesday", "", ""},
 		},
 		// A county of Britain or Ireland, and a village the gazetteer lacks
 		// placed in the county it is said to be in.
 		"counties": {
-			{"Suffolk", RoleIncident, "GB"}, {"Fife", RoleIncident, "GB"}, {"Kilconquhar", RoleIncident, "GB"},
-			{"Cornwall", RoleIncident, "GB"}, {"County Clare", RoleIncident, "IE"},
+			{"Suffolk", geo.RoleIncident, "GB"}, {"Fife", geo.RoleIncident, "GB"}, {"Kilconquhar", geo.RoleIncident, "GB"},
+			{"Cornwall", geo.RoleIncident, "GB"}, {"County Clare", geo.RoleIncident, "IE"},
 		},
 		// "The Prime Minister of Georgia", "Georgia's parliament": the
 		// country, in every mention, though Atlanta is named too.
 		"sovereign": {
-			{"Georgia", RoleMention, "GE"}, {"Tbilisi", RoleIncident, "GE"}, {"Atlanta", RoleIncident, "US"},
+			{"Georgia", geo.RoleMention, "GE"}, {"Tbilisi", geo.RoleIncident, "GE"}, {"Atlanta", geo.RoleIncident, "US"},
 		},
 		// Large provinces (their points: TestAdmin1CentresDefaultGazetteer).
 		"provinces": {
-			{"Ontario", RoleIncident, "CA"}, {"Alberta", RoleIncident, "CA"}, {"Queensland", RoleIncident, "AU"},
-			{"New South Wales", RoleIncident, "AU"}, {"Alaska", RoleIncident, "US"}, {"Wildfires", "", ""},
+			{"Ontario", geo.RoleIncident, "CA"}, {"Alberta", geo.RoleIncident, "CA"}, {"Queensland", geo.RoleIncident, "AU"},
+			{"New South Wales", geo.RoleIncident, "AU"}, {"Alaska", geo.RoleIncident, "US"}, {"Wildfires", "", ""},
 		},
 		"unresolved": {
-			{"Tell Nuwaysa", RoleIncident, "SY"}, {"Kafr Sijnah", RoleIncident, "SY"}, {"Maarat al-Numan", RoleIncident, "SY"},
+			{"Tell Nuwaysa", geo.RoleIncident, "SY"}, {"Kafr Sijnah", geo.RoleIncident, "SY"}, {"Maarat al-Numan", geo.RoleIncident, "SY"},
 		},
 	}
 	for name, wants := range cases {
@@ -132,17 +134,17 @@ func TestGeoparseGolden(t *testing.T) {
 			}
 			want, err := os.ReadFile(golden)
 			if err != nil {
-				t.Fatalf("%v (run go test ./geo -update)", err)
+				t.Fatalf("%v (run go test ./geo/geoparse -update)", err)
 			}
 			if !bytes.Equal(b, want) {
-				t.Errorf("%s differs from the parse (run go test ./geo -run Golden -update and review the diff):\n%s", golden, b)
+				t.Errorf("%s differs from the parse (run go test ./geo/geoparse -run Golden -update and review the diff):\n%s", golden, b)
 			}
 		})
 	}
 }
 
 func TestParseOffsetsAndOrder(t *testing.T) {
-	p := NewGeoparser(mustDefaultGazetteer(t))
+	p := NewGeoparser(geotest.DefaultGazetteer(t))
 	text := "«Ḥalab» — shelling in Aleppo’s east and Idlib. Then Homs."
 	rs := []rune(text)
 	ts := p.Parse(text)
@@ -167,7 +169,7 @@ func TestParseOffsetsAndOrder(t *testing.T) {
 // BenchmarkParse measures geoparsing of a news-length report with the
 // default gazetteer loaded (target ≥ 1,000 reports/s on one core).
 func BenchmarkParse(b *testing.B) {
-	p := NewGeoparser(mustDefaultGazetteer(b))
+	p := NewGeoparser(geotest.DefaultGazetteer(b))
 	text, err := os.ReadFile(filepath.Join("testdata", "geoparse", "us_local.txt"))
 	if err != nil {
 		b.Fatal(err)
@@ -181,7 +183,7 @@ func BenchmarkParse(b *testing.B) {
 }
 
 func TestParseOddInputs(t *testing.T) {
-	p := NewGeoparser(mustDefaultGazetteer(t))
+	p := NewGeoparser(geotest.DefaultGazetteer(t))
 	inputs := []string{"", " ", "\n\n", "'s", "-", "U.S.", "U.S", "A.", "Ga.", "St.", "Abu", "Abu al-", "al-Duhur",
 		"In.", "$US", "US$", "Idlib's", "’’’", "ÉÈ", "Tell", "X, Ga.", "Paris, Texas, U.S.A.", strings.Repeat("Aleppo ", 50)}
 	for _, in := range inputs {
@@ -200,7 +202,7 @@ func TestParseOddInputs(t *testing.T) {
 // the time of 1,000 (issue 20; it was quadratic, 12k places took 19 s).
 // Compare the ns/op of the two sub-benchmarks.
 func BenchmarkParseRepeated(b *testing.B) {
-	p := NewGeoparser(mustDefaultGazetteer(b))
+	p := NewGeoparser(geotest.DefaultGazetteer(b))
 	for _, n := range []int{1000, 8000} {
 		doc := strings.Repeat("Shelling hit Saraqib, Binnish and Ariha. ", n)
 		b.Run(fmt.Sprintf("sentences=%d", n), func(b *testing.B) {
