@@ -76,11 +76,11 @@ test: build debs-test fmt-check vet staticcheck
 FUZZTIME ?= 20s
 .PHONY: fuzz
 fuzz:
-	$(GO) test ./geo -run '^$$' -fuzz '^FuzzParseReport$$' -fuzztime $(FUZZTIME)
-	$(GO) test ./geo -run '^$$' -fuzz '^FuzzGeoparse$$' -fuzztime $(FUZZTIME)
-	$(GO) test ./geo -run '^$$' -fuzz '^FuzzAttribute$$' -fuzztime $(FUZZTIME)
-	$(GO) test ./geo -run '^$$' -fuzz '^FuzzClaimScanners$$' -fuzztime $(FUZZTIME)
-	$(GO) test ./geo -run '^$$' -fuzz '^FuzzDateCueGuards$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./geo/reportfile -run '^$$' -fuzz '^FuzzParseReport$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./geo/geoparse -run '^$$' -fuzz '^FuzzGeoparse$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./geo/attribute -run '^$$' -fuzz '^FuzzAttribute$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./geo/attribute -run '^$$' -fuzz '^FuzzClaimScanners$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./geo/attribute -run '^$$' -fuzz '^FuzzDateCueGuards$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./cmd/incidentmap/internal/server -run '^$$' -fuzz '^FuzzParseFilter$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./tiles -run '^$$' -fuzz '^FuzzParseTile$$' -fuzztime $(FUZZTIME)
 
