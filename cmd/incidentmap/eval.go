@@ -58,7 +58,7 @@ func runEval(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		return err
 	}
 	includeAdj := *adj == "yes" || *adj == "auto" && eval.CorpusAnnotatesAdjectives(g, docs)
-	res, wallRate := evaluate(geoparse.NewGeoparser(g), docs, includeAdj)
+	res, wallRate := evaluate(geoparse.NewParser(g), docs, includeAdj)
 	if *asJSON {
 		return json.NewEncoder(stdout).Encode(res)
 	}
@@ -77,7 +77,7 @@ func runEval(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 // use the process's CPU time (user + system) over the parse loop, so a
 // busy shared machine does not distort them; the wall-clock rate is
 // returned as well.
-func evaluate(p *geoparse.Geoparser, docs []*eval.Doc, includeAdj bool) (eval.Result, float64) {
+func evaluate(p *geoparse.Parser, docs []*eval.Doc, includeAdj bool) (eval.Result, float64) {
 	prev := runtime.GOMAXPROCS(1)
 	defer runtime.GOMAXPROCS(prev)
 	runtime.GC() // start from a clean heap: the gazetteer's garbage is not the parser's

@@ -79,7 +79,7 @@ func runGeoparse(ctx context.Context, args []string, stdin io.Reader, stdout, st
 	if err != nil {
 		return err
 	}
-	p := geoparse.NewGeoparser(g)
+	p := geoparse.NewParser(g)
 	if *jsonl {
 		return geoparseJSONL(p, stdin, stdout)
 	}
@@ -130,7 +130,7 @@ type jsonlPlace struct {
 	Adjectival bool     `json:"adjectival,omitempty"`
 }
 
-func geoparseJSONL(p *geoparse.Geoparser, stdin io.Reader, stdout io.Writer) error {
+func geoparseJSONL(p *geoparse.Parser, stdin io.Reader, stdout io.Writer) error {
 	w := bufio.NewWriter(stdout)
 	enc := json.NewEncoder(w)
 	err := eval.ReadCorpus(stdin, func(d *eval.Doc) error {

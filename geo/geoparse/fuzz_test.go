@@ -28,7 +28,7 @@ func FuzzGeoparse(f *testing.F) {
 	for _, s := range geotest.EvalTexts(f) { // real articles (issue 20)
 		f.Add(s)
 	}
-	p := NewGeoparser(geotest.FuzzGazetteer())
+	p := NewParser(geotest.FuzzGazetteer())
 	f.Fuzz(func(t *testing.T, text string) {
 		if len(text) > 16384 {
 			return // long inputs add time, not shapes
@@ -68,7 +68,7 @@ func FuzzGeoparse(f *testing.F) {
 // TestFuzzGazetteerFinds guards FuzzGeoparse against checking nothing: the
 // hand-built gazetteer must find the places of the first seed.
 func TestFuzzGazetteerFinds(t *testing.T) {
-	tops := NewGeoparser(geotest.FuzzGazetteer()).Parse("Shelling hit Saraqib and Maarat al-Numan on Tuesday, residents said.")
+	tops := NewParser(geotest.FuzzGazetteer()).Parse("Shelling hit Saraqib and Maarat al-Numan on Tuesday, residents said.")
 	var got []string
 	for _, tp := range tops {
 		got = append(got, tp.Text)

@@ -42,7 +42,7 @@ func goldenJSON(tb testing.TB, ts []Toponym) []byte {
 // Each case also pins the rule it is about, so a golden update cannot
 // silently accept a regression.
 func TestGeoparseGolden(t *testing.T) {
-	p := NewGeoparser(geotest.DefaultGazetteer(t))
+	p := NewParser(geotest.DefaultGazetteer(t))
 	type want struct {
 		text string
 		role geo.Role // "" = must not be found
@@ -144,7 +144,7 @@ func TestGeoparseGolden(t *testing.T) {
 }
 
 func TestParseOffsetsAndOrder(t *testing.T) {
-	p := NewGeoparser(geotest.DefaultGazetteer(t))
+	p := NewParser(geotest.DefaultGazetteer(t))
 	text := "«Ḥalab» — shelling in Aleppo’s east and Idlib. Then Homs."
 	rs := []rune(text)
 	ts := p.Parse(text)
@@ -169,7 +169,7 @@ func TestParseOffsetsAndOrder(t *testing.T) {
 // BenchmarkParse measures geoparsing of a news-length report with the
 // default gazetteer loaded (target ≥ 1,000 reports/s on one core).
 func BenchmarkParse(b *testing.B) {
-	p := NewGeoparser(geotest.DefaultGazetteer(b))
+	p := NewParser(geotest.DefaultGazetteer(b))
 	text, err := os.ReadFile(filepath.Join("testdata", "geoparse", "us_local.txt"))
 	if err != nil {
 		b.Fatal(err)
@@ -183,7 +183,7 @@ func BenchmarkParse(b *testing.B) {
 }
 
 func TestParseOddInputs(t *testing.T) {
-	p := NewGeoparser(geotest.DefaultGazetteer(t))
+	p := NewParser(geotest.DefaultGazetteer(t))
 	inputs := []string{"", " ", "\n\n", "'s", "-", "U.S.", "U.S", "A.", "Ga.", "St.", "Abu", "Abu al-", "al-Duhur",
 		"In.", "$US", "US$", "Idlib's", "’’’", "ÉÈ", "Tell", "X, Ga.", "Paris, Texas, U.S.A.", strings.Repeat("Aleppo ", 50)}
 	for _, in := range inputs {
@@ -202,7 +202,7 @@ func TestParseOddInputs(t *testing.T) {
 // the time of 1,000 (issue 20; it was quadratic, 12k places took 19 s).
 // Compare the ns/op of the two sub-benchmarks.
 func BenchmarkParseRepeated(b *testing.B) {
-	p := NewGeoparser(geotest.DefaultGazetteer(b))
+	p := NewParser(geotest.DefaultGazetteer(b))
 	for _, n := range []int{1000, 8000} {
 		doc := strings.Repeat("Shelling hit Saraqib, Binnish and Ariha. ", n)
 		b.Run(fmt.Sprintf("sentences=%d", n), func(b *testing.B) {

@@ -15,7 +15,7 @@ import (
 // a core busy (issue 20). Parsing a long report stops within a second of
 // its context ending, with the context's error.
 func TestParseContextStopsWhenCancelled(t *testing.T) {
-	p := NewGeoparser(geotest.DefaultGazetteer(t))
+	p := NewParser(geotest.DefaultGazetteer(t))
 	// Just under MaxReportPlaces places: some 100 ms of work on a fast
 	// machine, far more than the 20 ms before the cancel.
 	text := strings.Repeat("Shelling hit Saraqib, Binnish and Ariha. ", MaxReportPlaces/3-1)
@@ -46,7 +46,7 @@ func TestParseContextStopsWhenCancelled(t *testing.T) {
 // TestParseContextRefusesTooManyPlaces: the work per report is capped, with
 // an error that names the limit.
 func TestParseContextRefusesTooManyPlaces(t *testing.T) {
-	p := NewGeoparser(geotest.FuzzGazetteer())
+	p := NewParser(geotest.FuzzGazetteer())
 	text := strings.Repeat("Shelling hit Saraqib, Idlib and Homs. ", MaxReportPlaces/3+1)
 	_, err := p.ParseContext(context.Background(), text)
 	if geo.ErrorCode(err) != geo.ETOOLARGE || !strings.Contains(geo.ErrorMessage(err), "the limit per report") {

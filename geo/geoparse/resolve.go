@@ -103,7 +103,7 @@ func newVotes() *votes { return &votes{country: map[string]float64{}, admin1: ma
 // probability) for countries and admin-1 areas. A name is then ranked
 // against the votes of the other names only (see share): otherwise a big
 // city's population would vote for itself.
-func (p *Geoparser) context(ctx context.Context, toks []token, ms []mention) (*docContext, error) {
+func (p *Parser) context(ctx context.Context, toks []token, ms []mention) (*docContext, error) {
 	c := &docContext{country: map[string]float64{}, admin1: map[string]float64{}, byName: map[string]*votes{},
 		sovereign: map[string]bool{}, anchors: newPlaceIndex()}
 	all := newVotes()
@@ -238,7 +238,7 @@ type scored struct {
 }
 
 // rank scores m's candidates in the report's context, best first.
-func (p *Geoparser) rank(toks []token, m mention, c *docContext, cue *geo.Place) []scored {
+func (p *Parser) rank(toks []token, m mention, c *docContext, cue *geo.Place) []scored {
 	out := make([]scored, 0, len(m.matches))
 	key := mentionKey(toks, m)
 	for _, x := range m.matches {

@@ -10,7 +10,7 @@ import (
 // resolve turns mentions into toponyms: candidates ranked in context,
 // unknown names placed at a containing area, roles assigned. It stops
 // with ctx's error soon after ctx ends.
-func (p *Geoparser) resolve(ctx context.Context, rs []rune, toks []token, ms []mention) ([]Toponym, error) {
+func (p *Parser) resolve(ctx context.Context, rs []rune, toks []token, ms []mention) ([]Toponym, error) {
 	// cancelled checks ctx every 256 names: often enough to stop within
 	// milliseconds, rarely enough to cost nothing.
 	cancelled := func(i int) error {
@@ -99,7 +99,7 @@ func (p *Geoparser) resolve(ctx context.Context, rs []rune, toks []token, ms []m
 	return out, nil
 }
 
-func (p *Geoparser) setPlace(t *Toponym, pl *geo.Place) {
+func (p *Parser) setPlace(t *Toponym, pl *geo.Place) {
 	t.Name, t.GeonameID, t.Lat, t.Lon = pl.Name, pl.GeonameID, pl.Lat, pl.Lon
 	t.CountryCode, t.FeatureCode = pl.CountryCode, pl.FeatureCode
 	t.Admin1 = p.g.Admin1Name(pl)
@@ -111,7 +111,7 @@ func (p *Geoparser) setPlace(t *Toponym, pl *geo.Place) {
 // resolvePlace picks the best candidate of a gazetteer match. It reports
 // false when the name cannot be placed in the report's world (a loose or
 // organisation-embedded match far from everything else the report names).
-func (p *Geoparser) resolvePlace(t *Toponym, toks []token, m mention, c *docContext) bool {
+func (p *Parser) resolvePlace(t *Toponym, toks []token, m mention, c *docContext) bool {
 	if m.override != nil {
 		return false
 	}
@@ -199,7 +199,7 @@ func precisionOf(g *geo.Gazetteer, pl *geo.Place) int {
 
 // cue returns the area named right after a match in an "X, Y" pattern
 // ("Athens, Ga.", "Homs, Syria"), or nil.
-func (p *Geoparser) cue(toks []token, m mention) *geo.Place {
+func (p *Parser) cue(toks []token, m mention) *geo.Place {
 	k := m.j
 	if k >= len(toks) || toks[k].gapBefore != ',' || toks[k].sentence != toks[m.i].sentence || !toks[k].cap {
 		return nil
@@ -232,7 +232,7 @@ func (p *Geoparser) cue(toks []token, m mention) *geo.Place {
 // report's country named with it in the same sentence (both precision 2),
 // else the report's main admin-1 area in its main country, else that
 // country (precision 3). It reports false when there is no such area.
-func (p *Geoparser) placeUnknown(t *Toponym, m mention, c *docContext, done []Toponym, rs []rune) bool {
+func (p *Parser) placeUnknown(t *Toponym, m mention, c *docContext, done []Toponym, rs []rune) bool {
 	if o := m.override; o != nil || p.overrideFor(t.Text, c) != nil {
 		if o == nil {
 			o = p.overrideFor(t.Text, c)
@@ -298,7 +298,7 @@ func (p *Geoparser) placeUnknown(t *Toponym, m mention, c *docContext, done []To
 	return false
 }
 
-func (p *Geoparser) overrideFor(text string, c *docContext) *Override {
+func (p *Parser) overrideFor(text string, c *docContext) *Override {
 	for i, o := range p.overrides[geo.StrictKey(text)] {
 		if o.CountryCode == "" || o.CountryCode == c.topCC {
 			return &p.overrides[geo.StrictKey(text)][i]
@@ -315,7 +315,7 @@ func abs(x int) int {
 }
 
 // role decides whether a toponym is where something happened or a mention.
-func (p *Geoparser) role(toks []token, m mention, t *Toponym, all []Toponym) geo.Role {
+func (p *Parser) role(toks []token, m mention, t *Toponym, all []Toponym) geo.Role {
 	if t.Adjectival || m.org {
 		return geo.RoleMention
 	}

@@ -9,13 +9,13 @@ import (
 )
 
 // RuleSet holds the geoparser that applies the current place rules. The
-// Geoparser is immutable, so a rule change builds a new one (cheap: the
+// Parser is immutable, so a rule change builds a new one (cheap: the
 // gazetteer is shared) and swaps it in atomically; Parse calls already
 // running keep the parser they started with. Safe for concurrent use.
 type RuleSet struct {
 	g      *geo.Gazetteer
 	mu     sync.Mutex // serialises Load so an older rule list never lands last
-	parser atomic.Pointer[Geoparser]
+	parser atomic.Pointer[Parser]
 	n      atomic.Int64
 }
 
@@ -35,7 +35,7 @@ func (s *RuleSet) Set(rules []geo.PlaceRule) {
 		}
 		ovs = append(ovs, overrideOf(r))
 	}
-	s.parser.Store(NewGeoparser(s.g, ovs...))
+	s.parser.Store(NewParser(s.g, ovs...))
 	s.n.Store(int64(len(ovs)))
 }
 
@@ -43,7 +43,7 @@ func (s *RuleSet) Set(rules []geo.PlaceRule) {
 func (s *RuleSet) Len() int { return int(s.n.Load()) }
 
 // Parser returns the geoparser with the current rules.
-func (s *RuleSet) Parser() *Geoparser { return s.parser.Load() }
+func (s *RuleSet) Parser() *Parser { return s.parser.Load() }
 
 // Load replaces the rules with those src stores now.
 func (s *RuleSet) Load(ctx context.Context, src interface {

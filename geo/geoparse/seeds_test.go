@@ -35,7 +35,7 @@ func byText(ts []Toponym) map[string][]Toponym {
 // The rules of ../shared/seeds/expected.md.
 func TestSeedIdlibAttack(t *testing.T) {
 	text := mustSeed(t, "000_8d61b3b92a4442ba.txt")
-	ts := NewGeoparser(geotest.DefaultGazetteer(t)).Parse(text)
+	ts := NewParser(geotest.DefaultGazetteer(t)).Parse(text)
 	got := byText(ts)
 	rs := []rune(text)
 	for _, tp := range ts {
@@ -75,7 +75,7 @@ func TestSeedIdlibAttack(t *testing.T) {
 
 func TestSeedAbuAlDuhur(t *testing.T) {
 	text := mustSeed(t, "002_aea83830c4712770.txt")
-	ts := NewGeoparser(geotest.DefaultGazetteer(t)).Parse(text)
+	ts := NewParser(geotest.DefaultGazetteer(t)).Parse(text)
 	got := byText(ts)
 	if n := len(got["Abu al-Duhur"]); n != 2 {
 		t.Errorf("Abu al-Duhur found %d times, want 2", n)
@@ -126,7 +126,7 @@ func TestSeedAbuAlDuhur(t *testing.T) {
 
 func TestOverrideFixesUnresolvedName(t *testing.T) {
 	text := mustSeed(t, "002_aea83830c4712770.txt")
-	p := NewGeoparser(geotest.DefaultGazetteer(t), Override{Name: "Abu Sharja", CountryCode: "SY", Lat: 35.69, Lon: 37.08})
+	p := NewParser(geotest.DefaultGazetteer(t), Override{Name: "Abu Sharja", CountryCode: "SY", Lat: 35.69, Lon: 37.08})
 	for _, tp := range byText(p.Parse(text))["Abu Sharja"] {
 		if !tp.Resolved || tp.NeedsReview || tp.Lat != 35.69 || tp.Lon != 37.08 || tp.Precision != geo.PrecisionExact {
 			t.Errorf("Abu Sharja with override: %+v, want resolved at 35.69, 37.08", tp)

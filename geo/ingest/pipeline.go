@@ -18,9 +18,9 @@ import (
 // Pipeline turns reports into incidents and stores them: geoparse, attach
 // claimants and event dates per sentence, group repeated mentions, store.
 type Pipeline struct {
-	Parser *geoparse.Geoparser
+	Parser *geoparse.Parser
 	// Rules, when set, supplies the parser instead of Parser: the one with
-	// the analysts' current place rules (see RuleSet).
+	// the analysts' current place rules (see geoparse.RuleSet).
 	Rules   *geoparse.RuleSet
 	Reports geo.ReportService
 	// Outlets maps outlet aliases to one name ("rt.com" → "RT"); nil
@@ -55,8 +55,8 @@ func (p *Pipeline) Ingest(ctx context.Context, r *geo.Report) (created bool, inc
 // incidents of r (see Incidents), for ReportService.CreateReport. It is
 // safe for concurrent use, so a bulk ingest can geoparse several reports
 // at once and store them in order. It fails with ctx's error when ctx ends
-// first, and with ETOOLARGE for a report naming more than MaxReportPlaces
-// places.
+// first, and with ETOOLARGE for a report naming more than
+// geoparse.MaxReportPlaces places.
 func (p *Pipeline) Prepare(ctx context.Context, r *geo.Report) (incidents []*geo.Incident, err error) {
 	// A defect of the geoparser on one odd text must cost that report, not
 	// the batch or the server's request: it becomes this report's error.

@@ -39,7 +39,7 @@ func TestRuleSetAppliesRulesToPipeline(t *testing.T) {
 			if rs.Len() != tt.wantRule {
 				t.Errorf("Len = %d, want %d", rs.Len(), tt.wantRule)
 			}
-			p := &Pipeline{Parser: geoparse.NewGeoparser(g), Rules: rs}
+			p := &Pipeline{Parser: geoparse.NewParser(g), Rules: rs}
 			var found bool
 			incidents, err := p.Incidents(context.Background(), &geo.Report{Text: ruleText})
 			if err != nil {
