@@ -14,6 +14,7 @@ import (
 	"github.com/incidentmap/incidentmap/cmd/incidentmap/internal/store"
 	"github.com/incidentmap/incidentmap/geo"
 	"github.com/incidentmap/incidentmap/geo/attribute"
+	"github.com/incidentmap/incidentmap/geo/gazetteer"
 	"github.com/incidentmap/incidentmap/geo/geoparse"
 	"github.com/incidentmap/incidentmap/geo/ingest"
 )
@@ -25,7 +26,7 @@ type app struct {
 	// Gazetteer, Pipeline and Rules are set by openApp. The server opens
 	// with openAppAsync instead, which leaves them nil: it reaches them
 	// through geo, once they are loaded.
-	Gazetteer *geo.Gazetteer
+	Gazetteer *gazetteer.Gazetteer
 	Pipeline  *ingest.Pipeline
 	// Rules holds the geoparser with the analysts' place rules; the
 	// pipeline parses with it, and corrections reload it.
@@ -38,7 +39,7 @@ type app struct {
 // geoParts are what the gazetteer takes to load: the gazetteer, the
 // geoparser with the place rules, and the ingest pipeline parsing with it.
 type geoParts struct {
-	Gazetteer *geo.Gazetteer
+	Gazetteer *gazetteer.Gazetteer
 	Rules     *geoparse.RuleSet
 	Pipeline  *ingest.Pipeline
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/incidentmap/incidentmap/cmd/incidentmap/internal/store"
 	"github.com/incidentmap/incidentmap/geo"
+	"github.com/incidentmap/incidentmap/geo/gazetteer"
 )
 
 // importBatch is how many places go to the store per transaction: large
@@ -66,7 +67,7 @@ func ensureDefaultGazetteer(ctx context.Context, places gazetteerStore, assetsDi
 	}
 	log.Info("importing the default gazetteer", "from", assetsDir)
 	up := newUpserter(ctx, places)
-	if err := geo.ReadDefaultPlaces(os.DirFS(assetsDir), up.add); err != nil {
+	if err := gazetteer.ReadDefaultPlaces(os.DirFS(assetsDir), up.add); err != nil {
 		return fmt.Errorf("default gazetteer: %w", err)
 	}
 	if err := up.flush(); err != nil {
@@ -80,12 +81,12 @@ func ensureDefaultGazetteer(ctx context.Context, places gazetteerStore, assetsDi
 }
 
 // loadGazetteer builds the in-memory gazetteer from the store.
-func loadGazetteer(ctx context.Context, places geo.PlaceService) (*geo.Gazetteer, error) {
+func loadGazetteer(ctx context.Context, places geo.PlaceService) (*gazetteer.Gazetteer, error) {
 	n, _, err := places.CountPlaces(ctx)
 	if err != nil {
 		return nil, err
 	}
-	b := geo.NewGazetteerBuilder(n)
+	b := gazetteer.NewGazetteerBuilder(n)
 	if err := places.EachPlace(ctx, func(p *geo.Place) error { b.Add(p); return nil }); err != nil {
 		return nil, err
 	}
@@ -204,7 +205,7 @@ func importSource(ctx context.Context, places geo.PlaceService, src string, quie
 	var r io.Reader = f
 	name, size := src, fi.Size()
 	if strings.HasSuffix(strings.ToLower(src), ".zip") {
-		rc, entry, err := geo.OpenZip(f, fi.Size())
+		rc, entry, err := gazetteer.OpenZip(f, fi.Size())
 		if err != nil {
 			return err
 		}
@@ -217,16 +218,16 @@ func importSource(ctx context.Context, places geo.PlaceService, src string, quie
 		defer bar.Close()
 		r = io.TeeReader(r, bar)
 	}
-	kind := geo.KindOf(name)
+	kind := gazetteer.KindOf(name)
 	up := newUpserter(ctx, places)
 	start := time.Now()
 	switch kind {
-	case geo.KindCountryInfo:
+	case gazetteer.KindCountryInfo:
 		err = importCountryInfo(ctx, places, r, up)
-	case geo.KindAlternateNames:
+	case gazetteer.KindAlternateNames:
 		err = importAlternateNames(ctx, places, r, up)
 	default:
-		err = geo.ReadPlaces(kind, r, up.add)
+		err = gazetteer.ReadPlaces(kind, r, up.add)
 	}
 	if err == nil {
 		err = up.flush()
@@ -275,8 +276,8 @@ func download(ctx context.Context, url string, quiet bool, progress io.Writer) (
 // countryInfo.txt. Countries keep the ids they were imported with, so a
 // countryInfo import never duplicates a country.
 func importCountryInfo(ctx context.Context, places geo.PlaceService, r io.Reader, up *upserter) error {
-	info := map[string]geo.CountryInfo{}
-	if err := geo.ReadCountryInfo(r, func(c geo.CountryInfo) error { info[c.ISO] = c; return nil }); err != nil {
+	info := map[string]gazetteer.CountryInfo{}
+	if err := gazetteer.ReadCountryInfo(r, func(c gazetteer.CountryInfo) error { info[c.ISO] = c; return nil }); err != nil {
 		return err
 	}
 	var changed []*geo.Place
@@ -313,7 +314,7 @@ func importAlternateNames(ctx context.Context, places geo.PlaceService, r io.Rea
 		return err
 	}
 	changed := map[int64]bool{}
-	err = geo.ReadAlternateNames(r, func(a geo.AltName) error {
+	err = gazetteer.ReadAlternateNames(r, func(a gazetteer.AltName) error {
 		p := stored[a.GeonameID]
 		if p == nil || a.IsCode() || a.Name == "" {
 			return nil

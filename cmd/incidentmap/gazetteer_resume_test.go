@@ -12,6 +12,7 @@ import (
 
 	"github.com/incidentmap/incidentmap/cmd/incidentmap/internal/store"
 	"github.com/incidentmap/incidentmap/geo"
+	"github.com/incidentmap/incidentmap/geo/gazetteer"
 )
 
 // stopAfterFirstBatch stands for a server stopped during its first import:
@@ -36,7 +37,7 @@ func writeTinyAssets(t *testing.T, n int) string {
 		fmt.Fprintf(&b, "%d\tTown %d\tTown %d\t\t%.4f\t%.4f\tP\tPPL\tSY\t\t01\t\t\t\t%d\t\t300\tAsia/Damascus\t2024-01-01\n",
 			100000+i, i, i, 30+float64(i%1000)/100, 35+float64(i/1000)/10, 600+i)
 	}
-	for path, body := range map[string]string{geo.DefaultCitiesPath: b.String(), geo.DefaultCountriesPath: "[]"} {
+	for path, body := range map[string]string{gazetteer.DefaultCitiesPath: b.String(), gazetteer.DefaultCountriesPath: "[]"} {
 		p := filepath.Join(dir, filepath.FromSlash(path))
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 			t.Fatal(err)
@@ -81,7 +82,7 @@ func TestEnsureDefaultGazetteer_RedoesAnUnfinishedImport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := towns + len(geo.RegionPlaces()); full != want {
+	if want := towns + len(gazetteer.RegionPlaces()); full != want {
 		t.Fatalf("%d places after the next start, want %d (%d towns and the regions)", full, want, towns)
 	}
 	if _, unfinished, err := db.Setting(context.Background(), defaultImportKey); err != nil || unfinished {

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/incidentmap/incidentmap/geo"
+	"github.com/incidentmap/incidentmap/geo/gazetteer"
 	"github.com/incidentmap/incidentmap/geo/geoparse"
 )
 
@@ -49,7 +50,7 @@ func (f *fakePlaces) CountPlaces(context.Context) (int, int, error) {
 
 func TestGazetteerImportTwiceChangesNoCounts(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "g.db")
-	file := filepath.Join("..", "..", "geo", "testdata", "geonames", "places.txt")
+	file := filepath.Join("..", "..", "geo", "gazetteer", "testdata", "geonames", "places.txt")
 	var first, second bytes.Buffer
 	if err := Run(context.Background(), []string{"gazetteer", "import", "--quiet", "--db", db, file}, nil, &first, &bytes.Buffer{}); err != nil {
 		t.Fatal(err)
@@ -75,7 +76,7 @@ func TestGazetteerImportTwiceChangesNoCounts(t *testing.T) {
 func TestImportAlternateNamesAndAdminCodes(t *testing.T) {
 	ctx := context.Background()
 	places := &fakePlaces{byID: map[int64]*geo.Place{}}
-	dir := filepath.Join("..", "..", "geo", "testdata", "geonames")
+	dir := filepath.Join("..", "..", "geo", "gazetteer", "testdata", "geonames")
 	var out bytes.Buffer
 	for _, f := range []string{"places.txt", "alternateNamesV2.txt", "admin1CodesASCII.txt"} {
 		if err := importSource(ctx, places, filepath.Join(dir, f), true, &bytes.Buffer{}, &out); err != nil {
@@ -103,7 +104,7 @@ func TestImportAlternateNamesAndAdminCodes(t *testing.T) {
 }
 
 func TestGeoparseJSONL(t *testing.T) {
-	g := geo.NewGazetteerBuilder(1)
+	g := gazetteer.NewGazetteerBuilder(1)
 	g.Add(&geo.Place{GeonameID: 169389, Name: "Idlib", Lat: 35.93, Lon: 36.63, FeatureClass: "P", FeatureCode: "PPLA", CountryCode: "SY", Admin1Code: "12", Population: 128840})
 	p := geoparse.NewParser(g.Build())
 	in := `{"id": "d1", "text": "Café owners fled Idlib on Monday."}` + "\n"

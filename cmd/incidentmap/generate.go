@@ -16,6 +16,7 @@ import (
 
 	"github.com/incidentmap/incidentmap/cmd/incidentmap/internal/store"
 	"github.com/incidentmap/incidentmap/geo"
+	"github.com/incidentmap/incidentmap/geo/gazetteer"
 )
 
 func runGenerate(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -97,7 +98,7 @@ type generator struct {
 // weigh most.
 var yearWeights = []int{3, 8, 10, 10, 10, 10, 8, 7, 8, 6, 4, 3, 3, 3} // 2011..2024
 
-func newGenerator(seed uint64, gz *geo.Gazetteer) *generator {
+func newGenerator(seed uint64, gz *gazetteer.Gazetteer) *generator {
 	rng := rand.New(rand.NewPCG(seed, 0x1dcb))
 	g := &generator{rng: rng, seed: seed, towns: newTownPicker(), outlets: genOutlets()}
 	// s=1.1 gives the top outlet about a fifth of all incidents and the

@@ -16,6 +16,7 @@ import (
 	"github.com/incidentmap/incidentmap/cmd/incidentmap/internal/store"
 	"github.com/incidentmap/incidentmap/geo"
 	"github.com/incidentmap/incidentmap/geo/eval"
+	"github.com/incidentmap/incidentmap/geo/gazetteer"
 	"github.com/incidentmap/incidentmap/geo/geoparse"
 )
 
@@ -36,10 +37,10 @@ func addGazetteerFlags(fs interface {
 }
 
 // load returns the gazetteer the flags choose.
-func (f gazetteerFlags) load(ctx context.Context, log *slog.Logger) (*geo.Gazetteer, error) {
+func (f gazetteerFlags) load(ctx context.Context, log *slog.Logger) (*gazetteer.Gazetteer, error) {
 	start := time.Now()
 	if *f.db == "" {
-		g, err := geo.LoadDefaultGazetteer(os.DirFS(*f.assets))
+		g, err := gazetteer.LoadDefaultGazetteer(os.DirFS(*f.assets))
 		if err != nil {
 			return nil, err
 		}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/incidentmap/incidentmap/geo"
+	"github.com/incidentmap/incidentmap/geo/gazetteer"
 )
 
 // TestHealthzReportsABrokenGazetteer is issue 20's case end to end: a
@@ -21,7 +22,7 @@ import (
 // ok all the same. It must answer 503 naming the cause.
 func TestHealthzReportsABrokenGazetteer(t *testing.T) {
 	assets := t.TempDir()
-	cities := filepath.Join(assets, filepath.FromSlash(geo.DefaultCitiesPath))
+	cities := filepath.Join(assets, filepath.FromSlash(gazetteer.DefaultCitiesPath))
 	if err := os.MkdirAll(filepath.Dir(cities), 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -69,9 +70,9 @@ func TestHealthzReportsABrokenGazetteer(t *testing.T) {
 }
 
 func TestGeoLoadHealth(t *testing.T) {
-	b := geo.NewGazetteerBuilder(1)
+	b := gazetteer.NewGazetteerBuilder(1)
 	b.Add(&geo.Place{GeonameID: 1, Name: "Idlib", Lat: 35.9, Lon: 36.6, CountryCode: "SY", FeatureClass: "P"})
-	full, empty := b.Build(), geo.NewGazetteerBuilder(0).Build()
+	full, empty := b.Build(), gazetteer.NewGazetteerBuilder(0).Build()
 	tests := []struct {
 		name    string
 		done    bool

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/incidentmap/incidentmap/geo"
+	"github.com/incidentmap/incidentmap/geo/gazetteer"
 )
 
 // Doc is one document of an annotated corpus (one JSON line).
@@ -224,12 +225,12 @@ func auc(sorted []float64) float64 {
 // adjectival forms ("Russian") as toponyms, judged from its gold spans: LGL
 // does, GeoVirus does not. The scorer (never the parser) uses it to decide
 // whether the parser's adjectival toponyms are part of the task.
-func CorpusAnnotatesAdjectives(g *geo.Gazetteer, docs []*Doc) bool {
+func CorpusAnnotatesAdjectives(g *gazetteer.Gazetteer, docs []*Doc) bool {
 	for _, d := range docs {
 		rs := []rune(d.Text)
 		for _, t := range d.Toponyms {
 			if t.Start >= 0 && t.End <= len(rs) && t.Start < t.End {
-				if w := string(rs[t.Start:t.End]); g.Demonym(w) != nil && !g.HasKey(geo.StrictKey(w)) {
+				if w := string(rs[t.Start:t.End]); g.Demonym(w) != nil && !g.HasKey(gazetteer.StrictKey(w)) {
 					return true
 				}
 			}

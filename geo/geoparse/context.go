@@ -3,7 +3,7 @@ package geoparse
 import (
 	"strings"
 
-	"github.com/incidentmap/incidentmap/geo"
+	"github.com/incidentmap/incidentmap/geo/gazetteer"
 )
 
 // word classes of uncovered words around a match inside a run
@@ -38,7 +38,7 @@ func classifyContext(toks []token, a, b int, m mention, covered func(int) bool) 
 	// ending in 's owns what follows, which says nothing about it.
 	owner := toks[m.j-1].poss
 	// words after the match
-	if !owner && m.j+1 < b && !covered(m.j) && !toks[m.j].cap && geo.IsArticle(toks[m.j].lower) &&
+	if !owner && m.j+1 < b && !covered(m.j) && !toks[m.j].cap && gazetteer.IsArticle(toks[m.j].lower) &&
 		!arabicDescriptors[toks[m.j+1].lower] {
 		return false, false // "Naji al-Mustafa": the match is the start of a longer name
 	}
@@ -62,7 +62,7 @@ func classifyContext(toks []token, a, b int, m mention, covered func(int) bool) 
 	if k := m.i - 1; k >= a && !covered(k) {
 		t := toks[k]
 		switch {
-		case geo.IsArticle(t.lower) && !t.cap && k-1 >= a && toks[k-1].cap:
+		case gazetteer.IsArticle(t.lower) && !t.cap && k-1 >= a && toks[k-1].cap:
 			return false, false // "Omar al-Hassan", "Tahrir al-Sham": one longer name
 		case connectors[t.lower] && !t.cap && k-1 >= a && !covered(k-1):
 			switch wordClass(toks[k-1]) {
@@ -100,7 +100,7 @@ func isDirection(w string) bool {
 // isArea reports whether a name may be a country, continent, region or
 // province: such names stand before other capitalised words as modifiers
 // ("U.S. Agriculture Secretary") and are rarely people's names.
-func isArea(ms []geo.Match) bool {
+func isArea(ms []gazetteer.Match) bool {
 	for _, m := range ms {
 		switch m.Place.FeatureCode {
 		case "PCLI", "CONT", "RGN", "ADM1", "ADM2":

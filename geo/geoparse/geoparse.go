@@ -11,6 +11,7 @@ import (
 	"sort"
 
 	"github.com/incidentmap/incidentmap/geo"
+	"github.com/incidentmap/incidentmap/geo/gazetteer"
 )
 
 // Parser finds the places a text names and resolves them against a
@@ -34,7 +35,7 @@ import (
 //     ("Moscow said") and meeting places are mentions; the rest are
 //     incidents.
 type Parser struct {
-	g         *geo.Gazetteer
+	g         *gazetteer.Gazetteer
 	overrides map[string][]Override
 }
 
@@ -53,10 +54,10 @@ type Override struct {
 }
 
 // NewParser returns a Parser over g, applying the given overrides.
-func NewParser(g *geo.Gazetteer, overrides ...Override) *Parser {
+func NewParser(g *gazetteer.Gazetteer, overrides ...Override) *Parser {
 	p := &Parser{g: g, overrides: map[string][]Override{}}
 	for _, o := range overrides {
-		if k := geo.StrictKey(o.Name); k != "" {
+		if k := gazetteer.StrictKey(o.Name); k != "" {
 			p.overrides[k] = append(p.overrides[k], o)
 		}
 	}
@@ -74,7 +75,7 @@ const (
 type mention struct {
 	i, j     int // token range [i, j)
 	kind     int
-	matches  []geo.Match
+	matches  []gazetteer.Match
 	demonym  *geo.Place // the country or region of an adjectival form
 	org      bool       // inside an organisation's name
 	areaWord string     // "county", "province": the name is (or is cued as) an area

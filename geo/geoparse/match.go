@@ -3,7 +3,7 @@ package geoparse
 import (
 	"strings"
 
-	"github.com/incidentmap/incidentmap/geo"
+	"github.com/incidentmap/incidentmap/geo/gazetteer"
 )
 
 // longestMatch finds the longest gazetteer name starting at token i and
@@ -53,11 +53,11 @@ func (p *Parser) longestMatch(toks []token, i, b int) (mention, bool) {
 		}
 		ms := filterCase(p.g.LookupKey(key, false), allCaps)
 		if len(ms) == 0 && (n >= 2 || hasApostrophe(toks[i].text)) && !allCaps {
-			ms = filterCase(p.g.LookupKey(geo.LooseFromStrict(key), true), false)
+			ms = filterCase(p.g.LookupKey(gazetteer.LooseFromStrict(key), true), false)
 		} else if n == 1 && !allCaps && len(ms) > 0 && onlyAlt(ms) {
 			// "Hama" is only an alternate name of a Japanese village, but
 			// loosely the main name of Ḩamāh, Syria: keep both.
-			for _, l := range filterCase(p.g.LookupKey(geo.LooseFromStrict(key), true), false) {
+			for _, l := range filterCase(p.g.LookupKey(gazetteer.LooseFromStrict(key), true), false) {
 				if !l.Alt {
 					ms = append(ms, l)
 				}
@@ -103,7 +103,7 @@ func (p *Parser) withArea(toks []token, m mention, b int) mention {
 
 // filterCase keeps acronym matches for text in capitals and the others for
 // text that is not.
-func filterCase(ms []geo.Match, allCaps bool) []geo.Match {
+func filterCase(ms []gazetteer.Match, allCaps bool) []gazetteer.Match {
 	out := ms[:0]
 	for _, m := range ms {
 		if m.Acronym == allCaps {
@@ -173,11 +173,11 @@ func (p *Parser) stateAbbreviation(toks []token, i int) (mention, bool) {
 	if a == nil {
 		return mention{}, false
 	}
-	return mention{i: i, j: i + 1, kind: kindPlace, matches: []geo.Match{{Place: a}}}, true
+	return mention{i: i, j: i + 1, kind: kindPlace, matches: []gazetteer.Match{{Place: a}}}, true
 }
 
 // onlyAlt reports whether every match is by an alternate name.
-func onlyAlt(ms []geo.Match) bool {
+func onlyAlt(ms []gazetteer.Match) bool {
 	for _, m := range ms {
 		if !m.Alt {
 			return false
@@ -187,7 +187,7 @@ func onlyAlt(ms []geo.Match) bool {
 }
 
 // sharesPlace reports whether two match lists name a common place.
-func sharesPlace(a, b []geo.Match) bool {
+func sharesPlace(a, b []gazetteer.Match) bool {
 	for _, x := range a {
 		for _, y := range b {
 			if x.Place == y.Place {

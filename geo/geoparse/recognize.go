@@ -4,7 +4,7 @@ import (
 	"context"
 	"strings"
 
-	"github.com/incidentmap/incidentmap/geo"
+	"github.com/incidentmap/incidentmap/geo/gazetteer"
 )
 
 // recognize finds the mentions in toks. With a limit > 0 it stops early
@@ -230,7 +230,7 @@ func (p *Parser) unknownName(toks []token, a, b int) (mention, bool) {
 
 // notable reports whether any candidate is a place news names on its own:
 // a country, region, province, capital or town of 10,000 people or more.
-func notable(ms []geo.Match) bool {
+func notable(ms []gazetteer.Match) bool {
 	for _, m := range ms {
 		switch m.Place.FeatureCode {
 		case "PCLI", "CONT", "RGN", "ADM1", "PPLC", "PPLA":

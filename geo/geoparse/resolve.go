@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/incidentmap/incidentmap/geo"
+	"github.com/incidentmap/incidentmap/geo/gazetteer"
 )
 
 // featureWeight is the prior of a feature type: news names countries,
@@ -36,7 +37,7 @@ func featureWeight(code string) float64 {
 }
 
 // prior scores a candidate without context.
-func prior(m geo.Match) float64 {
+func prior(m gazetteer.Match) float64 {
 	s := featureWeight(m.Place.FeatureCode)
 	if m.Place.FeatureCode != "PCLI" {
 		// Countries' weight already says how often news names them; their
@@ -44,7 +45,7 @@ func prior(m geo.Match) float64 {
 		// change rankings.
 		s += 0.35 * math.Log10(float64(m.Place.Population)+1)
 	}
-	if m.Alt && m.Place.GeonameID < geo.SyntheticCountryBase && m.Place.FeatureCode != "PCLI" {
+	if m.Alt && m.Place.GeonameID < gazetteer.SyntheticCountryBase && m.Place.FeatureCode != "PCLI" {
 		s -= 1.2
 	}
 	if m.Loose {
@@ -233,7 +234,7 @@ func (c *docContext) share(key, cc, a1 string) (country, admin1 float64) {
 
 // scored is a candidate with its score in context.
 type scored struct {
-	m     geo.Match
+	m     gazetteer.Match
 	score float64
 }
 
@@ -310,7 +311,7 @@ func (p *Parser) rank(toks []token, m mention, c *docContext, cue *geo.Place) []
 
 // hasCapital reports whether ms holds a populated place that is the
 // capital-like namesake of the province a (same country and admin-1 code).
-func hasCapital(ms []geo.Match, a *geo.Place) bool {
+func hasCapital(ms []gazetteer.Match, a *geo.Place) bool {
 	for _, m := range ms {
 		p := m.Place
 		if p.FeatureClass == "P" && p.CountryCode == a.CountryCode && p.Admin1Code == a.Admin1Code &&
@@ -323,7 +324,7 @@ func hasCapital(ms []geo.Match, a *geo.Place) bool {
 
 // namesakeProvince reports whether ms holds, by its main name, the province
 // whose capital p is.
-func namesakeProvince(ms []geo.Match, p *geo.Place) bool {
+func namesakeProvince(ms []gazetteer.Match, p *geo.Place) bool {
 	if p.FeatureCode != "PPLA" && p.FeatureCode != "PPLC" {
 		return false
 	}

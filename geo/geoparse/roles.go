@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/incidentmap/incidentmap/geo"
+	"github.com/incidentmap/incidentmap/geo/gazetteer"
 )
 
 // resolve turns mentions into toponyms: candidates ranked in context,
@@ -79,7 +80,7 @@ func (p *Parser) resolve(ctx context.Context, rs []rune, toks []token, ms []ment
 		m := ms[mi]
 		t := Toponym{Start: toks[m.i].start, End: toks[m.j-1].end, Sentence: toks[m.i].sentence}
 		t.Text = string(rs[t.Start:t.End])
-		k := geo.StrictKey(t.Text)
+		k := gazetteer.StrictKey(t.Text)
 		if prev, ok := placed[k]; ok {
 			prev.Start, prev.End, prev.Text, prev.Sentence = t.Start, t.End, t.Text, t.Sentence
 			t = prev
@@ -172,17 +173,17 @@ func articlePrefixed(toks []token, m mention) bool {
 	if m.i == 0 || toks[m.i].gapBefore != '-' {
 		return false
 	}
-	return geo.IsArticle(toks[m.i-1].lower)
+	return gazetteer.IsArticle(toks[m.i-1].lower)
 }
 
 // precisionOf is ACLED's geo_precision of a resolved place: 1 for a
 // populated place, 2 for a district or a city that shares its name with its
 // own province (a report's "Idlib" may mean either), 3 for a province,
 // country or larger area.
-func precisionOf(g *geo.Gazetteer, pl *geo.Place) int {
+func precisionOf(g *gazetteer.Gazetteer, pl *geo.Place) int {
 	switch pl.FeatureClass {
 	case "P":
-		if a := g.Admin1(pl.CountryCode, pl.Admin1Code); a != nil && geo.StrictKey(a.Name) == geo.StrictKey(pl.Name) {
+		if a := g.Admin1(pl.CountryCode, pl.Admin1Code); a != nil && gazetteer.StrictKey(a.Name) == gazetteer.StrictKey(pl.Name) {
 			return geo.PrecisionNear
 		}
 		return geo.PrecisionExact
@@ -299,9 +300,9 @@ func (p *Parser) placeUnknown(t *Toponym, m mention, c *docContext, done []Topon
 }
 
 func (p *Parser) overrideFor(text string, c *docContext) *Override {
-	for i, o := range p.overrides[geo.StrictKey(text)] {
+	for i, o := range p.overrides[gazetteer.StrictKey(text)] {
 		if o.CountryCode == "" || o.CountryCode == c.topCC {
-			return &p.overrides[geo.StrictKey(text)][i]
+			return &p.overrides[gazetteer.StrictKey(text)][i]
 		}
 	}
 	return nil

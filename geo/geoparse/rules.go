@@ -6,6 +6,7 @@ import (
 	"sync/atomic"
 
 	"github.com/incidentmap/incidentmap/geo"
+	"github.com/incidentmap/incidentmap/geo/gazetteer"
 )
 
 // RuleSet holds the geoparser that applies the current place rules. The
@@ -13,14 +14,14 @@ import (
 // gazetteer is shared) and swaps it in atomically; Parse calls already
 // running keep the parser they started with. Safe for concurrent use.
 type RuleSet struct {
-	g      *geo.Gazetteer
+	g      *gazetteer.Gazetteer
 	mu     sync.Mutex // serialises Load so an older rule list never lands last
 	parser atomic.Pointer[Parser]
 	n      atomic.Int64
 }
 
 // NewRuleSet returns a RuleSet over g applying rules.
-func NewRuleSet(g *geo.Gazetteer, rules []geo.PlaceRule) *RuleSet {
+func NewRuleSet(g *gazetteer.Gazetteer, rules []geo.PlaceRule) *RuleSet {
 	s := &RuleSet{g: g}
 	s.Set(rules)
 	return s

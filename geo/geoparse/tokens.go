@@ -4,7 +4,7 @@ import (
 	"strings"
 	"unicode"
 
-	"github.com/incidentmap/incidentmap/geo"
+	"github.com/incidentmap/incidentmap/geo/gazetteer"
 )
 
 // token is one word of a text, as the geoparser sees it.
@@ -114,11 +114,11 @@ func tokenize(rs []rune, sentences []Sentence) []token {
 		}
 		t := token{start: start, end: end, text: text, sentence: sent, gapBefore: gap, poss: poss}
 		t.money = end < len(rs) && isCurrency(rs[end]) || start > 0 && isCurrency(rs[start-1])
-		t.key = geo.StrictKey(text)
+		t.key = gazetteer.StrictKey(text)
 		t.lower = strings.ToLower(text)
 		first := []rune(text)[0]
 		t.cap = unicode.IsUpper(first)
-		t.allCaps = geo.IsAllCaps(text)
+		t.allCaps = gazetteer.IsAllCaps(text)
 		t.sentStart = gap == '\n' || (len(toks) > 0 && toks[len(toks)-1].sentence != sent)
 		if t.sentStart {
 			t.gapBefore = '\n'

@@ -25,6 +25,7 @@ import (
 	"unicode"
 
 	"github.com/incidentmap/incidentmap/geo"
+	"github.com/incidentmap/incidentmap/geo/gazetteer"
 )
 
 // NearbyKm is how far apart (km) two incidents may be and still be at
@@ -83,7 +84,7 @@ func samePlace(a, b *geo.Incident) bool {
 	}
 	for _, x := range []string{a.Place, a.Name} {
 		for _, y := range []string{b.Place, b.Name} {
-			if x != "" && y != "" && geo.LooseKey(x) == geo.LooseKey(y) {
+			if x != "" && y != "" && gazetteer.LooseKey(x) == gazetteer.LooseKey(y) {
 				return true
 			}
 		}

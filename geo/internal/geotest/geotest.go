@@ -19,6 +19,7 @@ import (
 	"testing"
 
 	"github.com/incidentmap/incidentmap/geo"
+	"github.com/incidentmap/incidentmap/geo/gazetteer"
 )
 
 // moduleRoot returns the directory of the go.mod above the working
@@ -55,7 +56,7 @@ func SharedPath(elem ...string) string {
 func AssetsDir(tb testing.TB) string {
 	tb.Helper()
 	dir := filepath.Join(moduleRoot(), "node_modules")
-	if _, err := os.Stat(filepath.Join(dir, geo.DefaultCitiesPath)); err != nil {
+	if _, err := os.Stat(filepath.Join(dir, gazetteer.DefaultCitiesPath)); err != nil {
 		if inCI() {
 			tb.Fatalf("default gazetteer missing: %v", err)
 		}
@@ -66,8 +67,8 @@ func AssetsDir(tb testing.TB) string {
 
 // defaultGazetteer loads the default gazetteer once for all tests of a
 // package that need it (it takes a second or two).
-var defaultGazetteer = sync.OnceValues(func() (*geo.Gazetteer, error) {
-	return geo.LoadDefaultGazetteer(os.DirFS(filepath.Join(moduleRoot(), "node_modules")))
+var defaultGazetteer = sync.OnceValues(func() (*gazetteer.Gazetteer, error) {
+	return gazetteer.LoadDefaultGazetteer(os.DirFS(filepath.Join(moduleRoot(), "node_modules")))
 })
 
 // DefaultGazetteer returns the default gazetteer, loaded once. Beyond
@@ -75,10 +76,10 @@ var defaultGazetteer = sync.OnceValues(func() (*geo.Gazetteer, error) {
 // dataset is missing: without admin-1 names and counties the figures and
 // goldens differ, so package.json must list cldr-subdivisions-full,
 // us-atlas and world-atlas.
-func DefaultGazetteer(tb testing.TB) *geo.Gazetteer {
+func DefaultGazetteer(tb testing.TB) *gazetteer.Gazetteer {
 	tb.Helper()
 	dir := AssetsDir(tb)
-	for _, optional := range []string{geo.DefaultSubdivisionsPath, geo.DefaultCountiesPath, geo.DefaultShapesPath} {
+	for _, optional := range []string{gazetteer.DefaultSubdivisionsPath, gazetteer.DefaultCountiesPath, gazetteer.DefaultShapesPath} {
 		if _, err := os.Stat(filepath.Join(dir, optional)); err != nil {
 			tb.Skipf("default gazetteer incomplete (npm install): %v", err)
 		}
@@ -94,10 +95,10 @@ func DefaultGazetteer(tb testing.TB) *geo.Gazetteer {
 // parses in microseconds; it has the shapes that exercise recognition:
 // multi-word and hyphenated names, an Arabic-article name, a country with
 // a demonym, an admin-1 area and a name shared by a town and its province.
-func FuzzGazetteer() *geo.Gazetteer {
-	b := geo.NewGazetteerBuilder(12)
+func FuzzGazetteer() *gazetteer.Gazetteer {
+	b := gazetteer.NewGazetteerBuilder(12)
 	for _, p := range []geo.Place{
-		{GeonameID: geo.SyntheticCountryBase + 2, Name: "Syria", AltNames: []string{"adj:Syrian"}, Lat: 35, Lon: 38, FeatureClass: "A", FeatureCode: "PCLI", CountryCode: "SY"},
+		{GeonameID: gazetteer.SyntheticCountryBase + 2, Name: "Syria", AltNames: []string{"adj:Syrian"}, Lat: 35, Lon: 38, FeatureClass: "A", FeatureCode: "PCLI", CountryCode: "SY"},
 		{GeonameID: 169387, Name: "Idlib", FeatureClass: "A", FeatureCode: "ADM1", CountryCode: "SY", Admin1Code: "12", Lat: 35.8, Lon: 36.6},
 		{GeonameID: 169389, Name: "Idlib", Lat: 35.93, Lon: 36.63, FeatureClass: "P", FeatureCode: "PPLA", CountryCode: "SY", Admin1Code: "12", Population: 128840},
 		{GeonameID: 170063, Name: "Aleppo", AltNames: []string{"Halab"}, Lat: 36.2, Lon: 37.16, FeatureClass: "P", FeatureCode: "PPLA", CountryCode: "SY", Admin1Code: "09", Population: 1602264},

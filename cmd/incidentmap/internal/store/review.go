@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/incidentmap/incidentmap/geo"
+	"github.com/incidentmap/incidentmap/geo/gazetteer"
 )
 
 // ChangeIncidentReviewed is the Change kind of an analyst's correction.
@@ -194,7 +195,7 @@ func findCandidate(ctx context.Context, tx *sql.Tx, in *geo.Incident, geonameid 
 
 // upsertRule stores r, replacing the rule for the same name and scope.
 func upsertRule(ctx context.Context, tx *sql.Tx, r geo.PlaceRule) error {
-	key := geo.StrictKey(r.Name)
+	key := gazetteer.StrictKey(r.Name)
 	if key == "" {
 		return geo.Errorf(geo.EINVALID, "the incident has no place name to remember a rule for")
 	}
@@ -203,7 +204,7 @@ func upsertRule(ctx context.Context, tx *sql.Tx, r geo.PlaceRule) error {
 		ON CONFLICT (name_key, country, admin1) DO UPDATE SET name = excluded.name, loose_key = excluded.loose_key,
 			lat = excluded.lat, lon = excluded.lon, geonameid = excluded.geonameid, place_name = excluded.place_name,
 			precision = excluded.precision, created_by = excluded.created_by, created_at = excluded.created_at`,
-		r.Name, key, geo.LooseFromStrict(key), r.CountryCode, r.Admin1, r.Lat, r.Lon, r.GeonameID, r.PlaceName,
+		r.Name, key, gazetteer.LooseFromStrict(key), r.CountryCode, r.Admin1, r.Lat, r.Lon, r.GeonameID, r.PlaceName,
 		r.Precision, r.CreatedBy, r.CreatedAt.UTC().Format(time.RFC3339Nano))
 	return FormatError(err)
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/incidentmap/incidentmap/geo"
+	"github.com/incidentmap/incidentmap/geo/gazetteer"
 )
 
 // mustSeedReview stores one report naming an unresolved place, a resolved
@@ -80,7 +81,7 @@ func TestApplyCorrection(t *testing.T) {
 					t.Errorf("rtree = %v %v prec %d ok %v, want 37.10 35.70 1 true", lon, lat, prec, ok)
 				}
 			},
-			wantRule: &geo.PlaceRule{Name: "Abu Sharja", Key: geo.LooseKey("Abu Sharja"), CountryCode: "SY", Lat: 35.70, Lon: 37.10, Precision: 1, CreatedBy: "ana"},
+			wantRule: &geo.PlaceRule{Name: "Abu Sharja", Key: gazetteer.LooseKey("Abu Sharja"), CountryCode: "SY", Lat: 35.70, Lon: 37.10, Precision: 1, CreatedBy: "ana"},
 		},
 		{
 			name: "candidate from the incident's runner-ups", place: "doubtful",
@@ -91,7 +92,7 @@ func TestApplyCorrection(t *testing.T) {
 				}
 			},
 			// The scope is the chosen place's country, not the wrong one.
-			wantRule: &geo.PlaceRule{Name: "Tell Sample", Key: geo.LooseKey("Tell Sample"), CountryCode: "SY", Lat: 35.6, Lon: 37.21, GeonameID: 900004,
+			wantRule: &geo.PlaceRule{Name: "Tell Sample", Key: gazetteer.LooseKey("Tell Sample"), CountryCode: "SY", Lat: 35.6, Lon: 37.21, GeonameID: 900004,
 				PlaceName: "Tell Sample", Precision: 1, CreatedBy: "ana"},
 		},
 		{
@@ -103,7 +104,7 @@ func TestApplyCorrection(t *testing.T) {
 						got.GeonameID, got.Name, got.Admin1, got.NeedsReview)
 				}
 			},
-			wantRule: &geo.PlaceRule{Name: "Abu Sharja", Key: geo.LooseKey("Abu Sharja"), CountryCode: "SY", Lat: 35.61, Lon: 37.2, GeonameID: 900002,
+			wantRule: &geo.PlaceRule{Name: "Abu Sharja", Key: gazetteer.LooseKey("Abu Sharja"), CountryCode: "SY", Lat: 35.61, Lon: 37.2, GeonameID: 900002,
 				PlaceName: "Tell Sample", Precision: 1, CreatedBy: "ana"},
 		},
 		{

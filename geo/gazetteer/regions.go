@@ -1,4 +1,6 @@
-package geo
+package gazetteer
+
+import "github.com/incidentmap/incidentmap/geo"
 
 // regions are continents and world regions that news names but cities500
 // lacks. Points are the usual gazetteer centres (GeoNames' CONT/RGN points
@@ -55,17 +57,17 @@ var regions = []struct {
 }
 
 // RegionPlaces returns the continents and regions as gazetteer places.
-func RegionPlaces() []*Place {
+func RegionPlaces() []*geo.Place {
 	cc := map[string]string{"England": "GB", "Scotland": "GB", "Wales": "GB", "Northern Ireland": "GB",
 		"Gaza Strip": "PS", "West Bank": "PS", "Darfur": "SD", "Siberia": "RU", "New England": "US", "Midwest": "US"}
 	a1 := map[string]string{"England": "ENG", "Scotland": "SCT", "Wales": "WLS", "Northern Ireland": "NIR"}
-	out := make([]*Place, 0, len(regions))
+	out := make([]*geo.Place, 0, len(regions))
 	for i, r := range regions {
 		class := "L"
 		if r.Code == "ADM1" {
 			class = "A"
 		}
-		out = append(out, &Place{GeonameID: SyntheticRegionBase + int64(i), Name: r.Name, ASCIIName: r.Name,
+		out = append(out, &geo.Place{GeonameID: SyntheticRegionBase + int64(i), Name: r.Name, ASCIIName: r.Name,
 			AltNames: r.Alt, Lat: r.Lat, Lon: r.Lon, FeatureClass: class, FeatureCode: r.Code,
 			CountryCode: cc[r.Name], Admin1Code: a1[r.Name]})
 	}

@@ -1,9 +1,13 @@
-package geo
+package gazetteer_test
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/incidentmap/incidentmap/geo/internal/geotest"
+)
 
 func TestGazetteerSearch(t *testing.T) {
-	g := mustDefaultGazetteer(t)
+	g := geotest.DefaultGazetteer(t)
 	tests := []struct {
 		q, cc    string
 		limit    int

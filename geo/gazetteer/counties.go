@@ -1,4 +1,4 @@
-package geo
+package gazetteer
 
 import (
 	"encoding/json"
@@ -6,6 +6,8 @@ import (
 	"io"
 	"strconv"
 	"strings"
+
+	"github.com/incidentmap/incidentmap/geo"
 )
 
 // US counties are GeoNames ADM2 areas, absent from cities500, and local US
@@ -36,10 +38,10 @@ type topology struct {
 // ReadUSCounties reads us-atlas counties-10m.json. stateCodes maps a state's
 // English name to its postal code ("Georgia" → "GA"); states it lacks get
 // no admin-1 code.
-func ReadUSCounties(r io.Reader, stateCodes map[string]string) ([]*Place, error) {
+func ReadUSCounties(r io.Reader, stateCodes map[string]string) ([]*geo.Place, error) {
 	var t topology
 	if err := json.NewDecoder(r).Decode(&t); err != nil {
-		return nil, Errorf(EINVALID, "us-atlas TopoJSON: %v", err)
+		return nil, geo.Errorf(geo.EINVALID, "us-atlas TopoJSON: %v", err)
 	}
 	states := map[string]string{} // FIPS → postal code
 	for _, g := range t.Objects["states"].Geometries {
@@ -56,7 +58,7 @@ func ReadUSCounties(r io.Reader, stateCodes map[string]string) ([]*Place, error)
 		}
 		arcs[i] = pts
 	}
-	var out []*Place
+	var out []*geo.Place
 	for _, g := range t.Objects["counties"].Geometries {
 		fips, err := strconv.Atoi(g.ID)
 		if err != nil || len(g.ID) != 5 || g.Properties.Name == "" {
@@ -70,7 +72,7 @@ func ReadUSCounties(r io.Reader, stateCodes map[string]string) ([]*Place, error)
 				i = ^i
 			}
 			if i >= len(arcs) {
-				return nil, Errorf(EINVALID, "us-atlas TopoJSON: county %s: arc %d out of range", g.ID, i)
+				return nil, geo.Errorf(geo.EINVALID, "us-atlas TopoJSON: county %s: arc %d out of range", g.ID, i)
 			}
 			for _, p := range arcs[i] {
 				minX, maxX = min(minX, p[0]), max(maxX, p[0])
@@ -91,7 +93,7 @@ func ReadUSCounties(r io.Reader, stateCodes map[string]string) ([]*Place, error)
 				name += " County"
 			}
 		}
-		out = append(out, &Place{GeonameID: SyntheticCountyBase + int64(fips), Name: name, ASCIIName: name,
+		out = append(out, &geo.Place{GeonameID: SyntheticCountyBase + int64(fips), Name: name, ASCIIName: name,
 			Lat: (minY + maxY) / 2, Lon: (minX + maxX) / 2, FeatureClass: "A", FeatureCode: "ADM2",
 			CountryCode: "US", Admin1Code: states[g.ID[:2]], Admin2Code: g.ID[2:]})
 	}
@@ -267,9 +269,9 @@ var countySeats = []struct {
 // DeriveCounties returns one ADM2 place per countySeats entry whose seat
 // is among places, without coordinates (Build places it). Ids are
 // SyntheticOtherCountyBase + FNV-1a("CC|name") mod 1e6.
-func DeriveCounties(places []*Place) []*Place {
+func DeriveCounties(places []*geo.Place) []*geo.Place {
 	type seat struct {
-		p    *Place
+		p    *geo.Place
 		rank int
 	}
 	want := map[string]bool{}
@@ -296,7 +298,7 @@ func DeriveCounties(places []*Place) []*Place {
 			}
 		}
 	}
-	out := make([]*Place, 0, len(countySeats))
+	out := make([]*geo.Place, 0, len(countySeats))
 	for _, e := range countySeats {
 		s, ok := seats[e.CC+"|"+e.Admin1+"|"+StrictKey(e.Seat)]
 		if !ok {
@@ -304,7 +306,7 @@ func DeriveCounties(places []*Place) []*Place {
 		}
 		h := fnv.New32a()
 		h.Write([]byte(e.CC + "|" + e.Name))
-		out = append(out, &Place{GeonameID: SyntheticOtherCountyBase + int64(h.Sum32()%1_000_000),
+		out = append(out, &geo.Place{GeonameID: SyntheticOtherCountyBase + int64(h.Sum32()%1_000_000),
 			Name: e.Name, ASCIIName: e.Name, AltNames: e.Alt, FeatureClass: "A", FeatureCode: "ADM2",
 			CountryCode: e.CC, Admin1Code: s.p.Admin1Code, Admin2Code: s.p.Admin2Code})
 	}

@@ -1,4 +1,4 @@
-package geo
+package gazetteer
 
 import (
 	"errors"
@@ -6,6 +6,8 @@ import (
 	"io"
 	"io/fs"
 	"strings"
+
+	"github.com/incidentmap/incidentmap/geo"
 )
 
 // Paths of the default gazetteer's files inside the npm assets directory
@@ -28,15 +30,15 @@ const (
 // CLDR subdivision names, world-atlas and us-atlas are optional: without
 // them there are no admin-1 areas, the areas sit at the middle of their
 // towns, or there are no US counties.
-func ReadDefaultPlaces(fsys fs.FS, fn func(*Place) error) error {
+func ReadDefaultPlaces(fsys fs.FS, fn func(*geo.Place) error) error {
 	f, err := fsys.Open(DefaultCitiesPath)
 	if err != nil {
-		return Errorf(ENOTFOUND, "default gazetteer: %v (run make build, or npm install)", err)
+		return geo.Errorf(geo.ENOTFOUND, "default gazetteer: %v (run make build, or npm install)", err)
 	}
 	defer f.Close()
-	var cities []*Place
+	var cities []*geo.Place
 	var fnErr error
-	err = ReadGeoNames(f, func(p *Place) error {
+	err = ReadGeoNames(f, func(p *geo.Place) error {
 		cities = append(cities, p)
 		fnErr = fn(p)
 		return fnErr
@@ -46,15 +48,15 @@ func ReadDefaultPlaces(fsys fs.FS, fn func(*Place) error) error {
 		// The caller's own failure (a full disk under the store) is not
 		// the file's: calling it "invalid" sent users to a good file.
 		return fnErr
-	case ErrorCode(err) == EINVALID:
-		return Errorf(EINVALID, "%s: %s", DefaultCitiesPath, ErrorMessage(err))
+	case geo.ErrorCode(err) == geo.EINVALID:
+		return geo.Errorf(geo.EINVALID, "%s: %s", DefaultCitiesPath, geo.ErrorMessage(err))
 	case err != nil:
 		return fmt.Errorf("%s: %w", DefaultCitiesPath, err) // reading it failed
 	}
 
 	cf, err := fsys.Open(DefaultCountriesPath)
 	if err != nil {
-		return Errorf(ENOTFOUND, "default gazetteer: %v (run make build, or npm install)", err)
+		return geo.Errorf(geo.ENOTFOUND, "default gazetteer: %v (run make build, or npm install)", err)
 	}
 	defer cf.Close()
 	cs, err := ReadCountries(cf)
@@ -91,7 +93,7 @@ func ReadDefaultPlaces(fsys fs.FS, fn func(*Place) error) error {
 }
 
 // readCounties reads the US counties if us-atlas is installed.
-func readCounties(fsys fs.FS, subs map[string]string, fn func(*Place) error) error {
+func readCounties(fsys fs.FS, subs map[string]string, fn func(*geo.Place) error) error {
 	f, err := fsys.Open(DefaultCountiesPath)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
@@ -148,7 +150,7 @@ func readSubdivisions(fsys fs.FS) (map[string]string, error) {
 // directory (see ReadDefaultPlaces).
 func LoadDefaultGazetteer(fsys fs.FS) (*Gazetteer, error) {
 	b := NewGazetteerBuilder(210_000)
-	if err := ReadDefaultPlaces(fsys, func(p *Place) error { b.Add(p); return nil }); err != nil {
+	if err := ReadDefaultPlaces(fsys, func(p *geo.Place) error { b.Add(p); return nil }); err != nil {
 		return nil, err
 	}
 	return b.Build(), nil
@@ -157,7 +159,7 @@ func LoadDefaultGazetteer(fsys fs.FS) (*Gazetteer, error) {
 // ReadPlaces reads a file of the given kind and calls fn per place: a
 // GeoNames dump, admin codes, or world-countries JSON. countryInfo.txt and
 // alternate names are not places on their own; the importer merges them.
-func ReadPlaces(kind FileKind, r io.Reader, fn func(*Place) error) error {
+func ReadPlaces(kind FileKind, r io.Reader, fn func(*geo.Place) error) error {
 	switch kind {
 	case KindPlaces:
 		return ReadGeoNames(r, fn)
@@ -175,5 +177,5 @@ func ReadPlaces(kind FileKind, r io.Reader, fn func(*Place) error) error {
 		}
 		return nil
 	}
-	return Errorf(EINVALID, "%s files hold no places of their own", strings.ToLower(string(kind)))
+	return geo.Errorf(geo.EINVALID, "%s files hold no places of their own", strings.ToLower(string(kind)))
 }

@@ -1,8 +1,10 @@
-package geo
+package gazetteer
 
 import (
 	"sort"
 	"strings"
+
+	"github.com/incidentmap/incidentmap/geo"
 )
 
 // minPrefixLen is the shortest query that also searches name prefixes (a
@@ -13,20 +15,20 @@ const minPrefixLen = 3
 // named q (strict, then loose key), then places whose name starts with q,
 // in country cc when cc is not "". Each group is ordered by population,
 // largest first. The result is never nil; a nil *Gazetteer finds nothing.
-func (g *Gazetteer) Search(q, cc string, limit int) []Candidate {
+func (g *Gazetteer) Search(q, cc string, limit int) []geo.Candidate {
 	key := StrictKey(q)
 	if key == "" || limit <= 0 || g == nil {
-		return []Candidate{}
+		return []geo.Candidate{}
 	}
 	seen := map[int64]bool{}
-	var exact []*Place
+	var exact []*geo.Place
 	for _, m := range g.Lookup(q) {
 		if (cc == "" || m.Place.CountryCode == cc) && !seen[m.Place.GeonameID] {
 			seen[m.Place.GeonameID] = true
 			exact = append(exact, m.Place)
 		}
 	}
-	byPop := func(ps []*Place) {
+	byPop := func(ps []*geo.Place) {
 		sort.SliceStable(ps, func(i, j int) bool { return ps[i].Population > ps[j].Population })
 	}
 	byPop(exact)
@@ -34,8 +36,8 @@ func (g *Gazetteer) Search(q, cc string, limit int) []Candidate {
 	if len(out) >= limit || len([]rune(key)) < minPrefixLen {
 		return out
 	}
-	var prefix []*Place
-	g.Places(func(p *Place) {
+	var prefix []*geo.Place
+	g.Places(func(p *geo.Place) {
 		if seen[p.GeonameID] || (cc != "" && p.CountryCode != cc) {
 			return
 		}
@@ -48,15 +50,15 @@ func (g *Gazetteer) Search(q, cc string, limit int) []Candidate {
 	return g.candidates(prefix, limit, out)
 }
 
-func (g *Gazetteer) candidates(ps []*Place, limit int, out []Candidate) []Candidate {
+func (g *Gazetteer) candidates(ps []*geo.Place, limit int, out []geo.Candidate) []geo.Candidate {
 	if out == nil {
-		out = []Candidate{}
+		out = []geo.Candidate{}
 	}
 	for _, p := range ps {
 		if len(out) >= limit {
 			break
 		}
-		out = append(out, Candidate{GeonameID: p.GeonameID, Name: p.Name, Lat: p.Lat, Lon: p.Lon,
+		out = append(out, geo.Candidate{GeonameID: p.GeonameID, Name: p.Name, Lat: p.Lat, Lon: p.Lon,
 			CountryCode: p.CountryCode, Admin1: g.Admin1Name(p), FeatureCode: p.FeatureCode, Population: p.Population})
 	}
 	return out

@@ -1,8 +1,10 @@
-package geo
+package gazetteer
 
 import (
 	"strings"
 	"testing"
+
+	"github.com/incidentmap/incidentmap/geo"
 )
 
 // A two-country excerpt in the shape of world-countries' countries.json.
@@ -80,7 +82,7 @@ func TestReadCountries(t *testing.T) {
 
 func TestReadCountriesRejectsBadJSON(t *testing.T) {
 	for _, in := range []string{`{`, `[{"name": {"common": "X"}, "cca2": "XX"}]`} {
-		if _, err := ReadCountries(strings.NewReader(in)); ErrorCode(err) != EINVALID {
+		if _, err := ReadCountries(strings.NewReader(in)); geo.ErrorCode(err) != geo.EINVALID {
 			t.Errorf("ReadCountries(%q) err=%v, want EINVALID", in, err)
 		}
 	}

@@ -1,10 +1,12 @@
-package geo
+package gazetteer
 
 import (
 	"encoding/json"
 	"io"
 	"sort"
 	"strings"
+
+	"github.com/incidentmap/incidentmap/geo"
 )
 
 // Synthetic GeoNames ids. Places that do not come from a GeoNames row get
@@ -63,12 +65,12 @@ type worldCountry struct {
 func ReadCountries(r io.Reader) ([]Country, error) {
 	var raw []worldCountry
 	if err := json.NewDecoder(r).Decode(&raw); err != nil {
-		return nil, Errorf(EINVALID, "world-countries JSON: %v", err)
+		return nil, geo.Errorf(geo.EINVALID, "world-countries JSON: %v", err)
 	}
 	out := make([]Country, 0, len(raw))
 	for i, w := range raw {
 		if len(w.CCA2) != 2 || len(w.LatLng) != 2 || w.Name.Common == "" {
-			return nil, Errorf(EINVALID, "world-countries JSON: entry %d: missing cca2, name or latlng", i)
+			return nil, geo.Errorf(geo.EINVALID, "world-countries JSON: entry %d: missing cca2, name or latlng", i)
 		}
 		c := Country{Code: w.CCA2, Numeric: w.CCN3, Name: w.Name.Common, Lat: w.LatLng[0], Lon: w.LatLng[1],
 			Region: w.Region, Subregion: w.Subregion}
@@ -176,9 +178,9 @@ var demonymExtras = map[string][]string{
 // places and their alternate names keeps them too; the Gazetteer puts them
 // in its demonym table, never in its name index. A form that two countries
 // share goes to one of them only (see DemonymTable).
-func CountryPlaces(cs []Country, ids map[string]int64, pops map[string]int64) []*Place {
+func CountryPlaces(cs []Country, ids map[string]int64, pops map[string]int64) []*geo.Place {
 	owner := DemonymTable(cs)
-	out := make([]*Place, 0, len(cs))
+	out := make([]*geo.Place, 0, len(cs))
 	for _, c := range cs {
 		id := ids[c.Code]
 		if id == 0 {
@@ -194,7 +196,7 @@ func CountryPlaces(cs []Country, ids map[string]int64, pops map[string]int64) []
 				}
 			}
 		}
-		out = append(out, &Place{GeonameID: id, Name: c.Name, ASCIIName: c.Name,
+		out = append(out, &geo.Place{GeonameID: id, Name: c.Name, ASCIIName: c.Name,
 			AltNames: alt, Lat: c.Lat, Lon: c.Lon,
 			FeatureClass: "A", FeatureCode: "PCLI", CountryCode: c.Code, Population: pops[c.Code]})
 	}

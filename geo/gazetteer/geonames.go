@@ -1,4 +1,4 @@
-package geo
+package gazetteer
 
 import (
 	"archive/zip"
@@ -9,6 +9,8 @@ import (
 	"path"
 	"strconv"
 	"strings"
+
+	"github.com/incidentmap/incidentmap/geo"
 )
 
 // GeoNames dump readers. Every reader streams: it holds one line at a time
@@ -87,7 +89,7 @@ func eachLine(r io.Reader, skipComments bool, fn func(n int, f []string) error) 
 	}
 	if err := sc.Err(); err != nil {
 		if errors.Is(err, bufio.ErrTooLong) {
-			return Errorf(EINVALID, "line %d: longer than %d bytes", n+1, maxLine)
+			return geo.Errorf(geo.EINVALID, "line %d: longer than %d bytes", n+1, maxLine)
 		}
 		return err
 	}
@@ -95,13 +97,13 @@ func eachLine(r io.Reader, skipComments bool, fn func(n int, f []string) error) 
 }
 
 func lineErr(n int, format string, args ...any) error {
-	return Errorf(EINVALID, "line %d: %s", n, fmt.Sprintf(format, args...))
+	return geo.Errorf(geo.EINVALID, "line %d: %s", n, fmt.Sprintf(format, args...))
 }
 
 // ReadGeoNames reads GeoNames' 19-column place dump (cities500.txt,
 // allCountries.txt, a country file such as SY.txt) and calls fn with each
 // place. fn owns the *Place it is given.
-func ReadGeoNames(r io.Reader, fn func(*Place) error) error {
+func ReadGeoNames(r io.Reader, fn func(*geo.Place) error) error {
 	return eachLine(r, true, func(n int, f []string) error {
 		if len(f) != 19 {
 			return lineErr(n, "%d columns, want 19 (geonameid, name, asciiname, alternatenames, latitude, longitude, ...)", len(f))
@@ -121,7 +123,7 @@ func ReadGeoNames(r io.Reader, fn func(*Place) error) error {
 				return lineErr(n, "bad population %q", f[14])
 			}
 		}
-		p := &Place{
+		p := &geo.Place{
 			GeonameID: id, Name: f[1], ASCIIName: f[2],
 			Lat: lat, Lon: lon,
 			FeatureClass: f[6], FeatureCode: f[7], CountryCode: f[8],
@@ -182,7 +184,7 @@ func ReadCountryInfo(r io.Reader, fn func(CountryInfo) error) error {
 // Place per row: FeatureCode ADM1 or ADM2, the codes split out, and no
 // coordinates (Lat = Lon = 0): the Gazetteer places an area without
 // coordinates at the centre of the places it contains.
-func ReadAdminCodes(r io.Reader, fn func(*Place) error) error {
+func ReadAdminCodes(r io.Reader, fn func(*geo.Place) error) error {
 	return eachLine(r, true, func(n int, f []string) error {
 		if len(f) != 4 {
 			return lineErr(n, "%d columns, want 4 (code, name, asciiname, geonameid)", len(f))
@@ -195,7 +197,7 @@ func ReadAdminCodes(r io.Reader, fn func(*Place) error) error {
 		if err != nil || id <= 0 {
 			return lineErr(n, "bad geonameid %q", f[3])
 		}
-		p := &Place{GeonameID: id, Name: f[1], ASCIIName: f[2], FeatureClass: "A",
+		p := &geo.Place{GeonameID: id, Name: f[1], ASCIIName: f[2], FeatureClass: "A",
 			CountryCode: code[0], Admin1Code: code[1], FeatureCode: "ADM1"}
 		if len(code) == 3 {
 			p.Admin2Code, p.FeatureCode = code[2], "ADM2"
@@ -248,7 +250,7 @@ func ReadAlternateNames(r io.Reader, fn func(AltName) error) error {
 func OpenZip(ra io.ReaderAt, size int64) (io.ReadCloser, string, error) {
 	zr, err := zip.NewReader(ra, size)
 	if err != nil {
-		return nil, "", Errorf(EINVALID, "not a zip file: %v", err)
+		return nil, "", geo.Errorf(geo.EINVALID, "not a zip file: %v", err)
 	}
 	var best *zip.File
 	for _, f := range zr.File {
@@ -260,7 +262,7 @@ func OpenZip(ra io.ReaderAt, size int64) (io.ReadCloser, string, error) {
 		}
 	}
 	if best == nil {
-		return nil, "", Errorf(EINVALID, "zip file holds no data file")
+		return nil, "", geo.Errorf(geo.EINVALID, "zip file holds no data file")
 	}
 	rc, err := best.Open()
 	if err != nil {

@@ -1,4 +1,4 @@
-package geo
+package gazetteer
 
 import (
 	"encoding/json"
@@ -9,6 +9,8 @@ import (
 	"slices"
 	"sort"
 	"sync"
+
+	"github.com/incidentmap/incidentmap/geo"
 )
 
 // Where to put a province. GeoNames and encyclopaedias both put a large
@@ -56,7 +58,7 @@ func ReadCountryShapes(r io.Reader, byNumeric map[string]string) (map[string]Cou
 		Arcs [][][2]float64 `json:"arcs"`
 	}
 	if err := json.NewDecoder(r).Decode(&t); err != nil {
-		return nil, Errorf(EINVALID, "world-atlas TopoJSON: %v", err)
+		return nil, geo.Errorf(geo.EINVALID, "world-atlas TopoJSON: %v", err)
 	}
 	arcs := decodeArcs(t.Arcs, t.Transform.Scale, t.Transform.Translate)
 	// world-atlas splits some countries over several geometries with the
@@ -72,12 +74,12 @@ func ReadCountryShapes(r io.Reader, byNumeric map[string]string) (map[string]Cou
 		case "Polygon":
 			var p [][]int
 			if err := json.Unmarshal(g.Arcs, &p); err != nil {
-				return nil, Errorf(EINVALID, "world-atlas TopoJSON: %s: %v", g.ID, err)
+				return nil, geo.Errorf(geo.EINVALID, "world-atlas TopoJSON: %s: %v", g.ID, err)
 			}
 			polys = [][][]int{p}
 		case "MultiPolygon":
 			if err := json.Unmarshal(g.Arcs, &polys); err != nil {
-				return nil, Errorf(EINVALID, "world-atlas TopoJSON: %s: %v", g.ID, err)
+				return nil, geo.Errorf(geo.EINVALID, "world-atlas TopoJSON: %s: %v", g.ID, err)
 			}
 		default:
 			continue
@@ -87,7 +89,7 @@ func ReadCountryShapes(r io.Reader, byNumeric map[string]string) (map[string]Cou
 			for _, idx := range p {
 				ring, err := topoRing(arcs, idx)
 				if err != nil {
-					return nil, Errorf(EINVALID, "world-atlas TopoJSON: %s: %v", g.ID, err)
+					return nil, geo.Errorf(geo.EINVALID, "world-atlas TopoJSON: %s: %v", g.ID, err)
 				}
 				if len(ring) >= 4 {
 					s.Rings = append(s.Rings, ring)
@@ -145,7 +147,7 @@ func topoRing(arcs [][][2]float64, idx []int) ([][2]float64, error) {
 			i = ^i
 		}
 		if i >= len(arcs) {
-			return nil, Errorf(EINVALID, "arc %d out of range", i)
+			return nil, geo.Errorf(geo.EINVALID, "arc %d out of range", i)
 		}
 		a := arcs[i]
 		for j := range a {
@@ -172,8 +174,8 @@ func topoRing(arcs [][][2]float64, idx []int) ([][2]float64, error) {
 // populated places (feature class P) that carry admin-1 codes. Areas of a
 // country without a shape, and areas no cell falls to, keep their point
 // (zero: GazetteerBuilder.Build then places them by their towns).
-func CentreAdmin1(areas, towns []*Place, shapes map[string]CountryShape) {
-	want := map[string][]*Place{}
+func CentreAdmin1(areas, towns []*geo.Place, shapes map[string]CountryShape) {
+	want := map[string][]*geo.Place{}
 	for _, a := range areas {
 		if _, ok := shapes[a.CountryCode]; ok {
 			want[a.CountryCode] = append(want[a.CountryCode], a)
@@ -182,7 +184,7 @@ func CentreAdmin1(areas, towns []*Place, shapes map[string]CountryShape) {
 	if len(want) == 0 {
 		return
 	}
-	byCountry := map[string][]*Place{}
+	byCountry := map[string][]*geo.Place{}
 	for _, p := range towns {
 		if p.FeatureClass == "P" && p.Admin1Code != "" && p.Admin1Code != "00" && want[p.CountryCode] != nil {
 			byCountry[p.CountryCode] = append(byCountry[p.CountryCode], p)
@@ -223,7 +225,7 @@ const (
 
 // voronoiCentres returns admin-1 code → [lat, lon] of the centre of the
 // cells of shape whose nearest town carries that code.
-func voronoiCentres(shape CountryShape, towns []*Place) map[string][2]float64 {
+func voronoiCentres(shape CountryShape, towns []*geo.Place) map[string][2]float64 {
 	if len(towns) == 0 {
 		return nil
 	}
@@ -241,7 +243,7 @@ func voronoiCentres(shape CountryShape, towns []*Place) map[string][2]float64 {
 	size := max(cell, math.Sqrt((maxX-minX)*(maxY-minY)*4/float64(len(towns))))
 	ix := newTownIndex(towns, shape.Ref, minX, minY, maxX, maxY, size)
 	if stray := ix.strays(); slices.Contains(stray, true) {
-		kept := make([]*Place, 0, len(towns))
+		kept := make([]*geo.Place, 0, len(towns))
 		for i, t := range towns {
 			if !stray[i] {
 				kept = append(kept, t)
@@ -301,10 +303,10 @@ func voronoiCentres(shape CountryShape, towns []*Place) map[string][2]float64 {
 // Tibetan plateau carry Hebei's code, together, so no neighbour test
 // catches them; left in, they would claim the plateau. Towns strung along
 // a road or a coast stay joined to their area.
-func withoutOutliers(towns []*Place) []*Place {
+func withoutOutliers(towns []*geo.Place) []*geo.Place {
 	const cell = 2.5
 	type key struct{ x, y int }
-	byArea := map[string][]*Place{}
+	byArea := map[string][]*geo.Place{}
 	for _, t := range towns {
 		byArea[t.Admin1Code] = append(byArea[t.Admin1Code], t)
 	}
@@ -363,7 +365,7 @@ func withoutOutliers(towns []*Place) []*Place {
 	if len(dropped) == 0 {
 		return towns
 	}
-	out := make([]*Place, 0, len(towns))
+	out := make([]*geo.Place, 0, len(towns))
 	for _, t := range towns {
 		if !dropped[t.Admin1Code][key{int(math.Floor(t.Lon / cell)), int(math.Floor(t.Lat / cell))}] {
 			out = append(out, t)
@@ -383,7 +385,7 @@ type townIndex struct {
 	names            []string // admin-1 codes
 }
 
-func newTownIndex(towns []*Place, ref, minX, minY, maxX, maxY, size float64) *townIndex {
+func newTownIndex(towns []*geo.Place, ref, minX, minY, maxX, maxY, size float64) *townIndex {
 	ix := &townIndex{minX: minX, minY: minY, size: size,
 		nx: int((maxX-minX)/size) + 1, ny: int((maxY-minY)/size) + 1}
 	ix.buckets = make([][]int32, ix.nx*ix.ny)

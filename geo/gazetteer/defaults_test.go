@@ -1,4 +1,4 @@
-package geo
+package gazetteer
 
 import (
 	"errors"
@@ -10,6 +10,8 @@ import (
 	"testing"
 	"testing/fstest"
 	"time"
+
+	"github.com/incidentmap/incidentmap/geo"
 )
 
 // failingFile is a file whose reads fail after its first bytes, as a bad
@@ -46,7 +48,7 @@ func (s failingFS) Open(name string) (fs.File, error) {
 // TestReadDefaultPlacesTellsParseFromWriteErrors (issue 20): a full disk
 // while the default gazetteer was imported came out as
 // "cities500.txt: Internal error." with code invalid, as if the file were
-// corrupt. Only a malformed line is EINVALID naming the file; an error of
+// corrupt. Only a malformed line is geo.EINVALID naming the file; an error of
 // the callback (the store) or of reading the file comes out as it is.
 func TestReadDefaultPlacesTellsParseFromWriteErrors(t *testing.T) {
 	places, err := os.ReadFile(filepath.Join("testdata", "geonames", "places.txt"))
@@ -58,7 +60,7 @@ func TestReadDefaultPlacesTellsParseFromWriteErrors(t *testing.T) {
 	tests := []struct {
 		name     string
 		fsys     fs.FS
-		fn       func(*Place) error
+		fn       func(*geo.Place) error
 		wantIs   error  // errors.Is(err, wantIs), when set
 		wantCode string // geo.ErrorCode(err)
 		wantMsg  string // contained in err.Error()
@@ -66,31 +68,31 @@ func TestReadDefaultPlacesTellsParseFromWriteErrors(t *testing.T) {
 		{
 			name:     "store fails: disk full issue-20",
 			fsys:     fstest.MapFS{DefaultCitiesPath: {Data: places, ModTime: time.Now()}},
-			fn:       func(*Place) error { return diskFull },
+			fn:       func(*geo.Place) error { return diskFull },
 			wantIs:   diskFull,
-			wantCode: EINTERNAL,
+			wantCode: geo.EINTERNAL,
 			wantMsg:  "database or disk is full",
 		},
 		{
 			name:     "store fails with a domain error",
 			fsys:     fstest.MapFS{DefaultCitiesPath: {Data: places}},
-			fn:       func(*Place) error { return Errorf(ECONFLICT, "already exists") },
-			wantCode: ECONFLICT,
+			fn:       func(*geo.Place) error { return geo.Errorf(geo.ECONFLICT, "already exists") },
+			wantCode: geo.ECONFLICT,
 			wantMsg:  "already exists",
 		},
 		{
 			name:     "reading the file fails issue-20",
 			fsys:     failingFS{data: places[:100], err: readErr},
-			fn:       func(*Place) error { return nil },
+			fn:       func(*geo.Place) error { return nil },
 			wantIs:   readErr,
-			wantCode: EINTERNAL,
+			wantCode: geo.EINTERNAL,
 			wantMsg:  DefaultCitiesPath + ": input/output error",
 		},
 		{
 			name:     "malformed line is invalid",
 			fsys:     fstest.MapFS{DefaultCitiesPath: {Data: []byte("not\ta\tdump\n")}},
-			fn:       func(*Place) error { return nil },
-			wantCode: EINVALID,
+			fn:       func(*geo.Place) error { return nil },
+			wantCode: geo.EINVALID,
 			wantMsg:  DefaultCitiesPath + ": line 1: 3 columns, want 19",
 		},
 	}
@@ -103,7 +105,7 @@ func TestReadDefaultPlacesTellsParseFromWriteErrors(t *testing.T) {
 			if tt.wantIs != nil && !errors.Is(err, tt.wantIs) {
 				t.Errorf("err = %v, want it to wrap %v", err, tt.wantIs)
 			}
-			if got := ErrorCode(err); got != tt.wantCode {
+			if got := geo.ErrorCode(err); got != tt.wantCode {
 				t.Errorf("ErrorCode = %q, want %q (err %v)", got, tt.wantCode, err)
 			}
 			if !strings.Contains(err.Error(), tt.wantMsg) {

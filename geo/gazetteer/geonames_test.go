@@ -1,4 +1,4 @@
-package geo
+package gazetteer
 
 import (
 	"archive/zip"
@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/incidentmap/incidentmap/geo"
 )
 
 func mustOpen(tb testing.TB, name string) *os.File {
@@ -21,8 +23,8 @@ func mustOpen(tb testing.TB, name string) *os.File {
 }
 
 func TestReadGeoNames(t *testing.T) {
-	var got []*Place
-	if err := ReadGeoNames(mustOpen(t, "places.txt"), func(p *Place) error { got = append(got, p); return nil }); err != nil {
+	var got []*geo.Place
+	if err := ReadGeoNames(mustOpen(t, "places.txt"), func(p *geo.Place) error { got = append(got, p); return nil }); err != nil {
 		t.Fatal(err)
 	}
 	if len(got) != 3 {
@@ -47,8 +49,8 @@ func TestReadGeoNamesErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
-			err := ReadGeoNames(mustOpen(t, tt.file), func(*Place) error { return nil })
-			if ErrorCode(err) != EINVALID || !strings.Contains(ErrorMessage(err), tt.want) {
+			err := ReadGeoNames(mustOpen(t, tt.file), func(*geo.Place) error { return nil })
+			if geo.ErrorCode(err) != geo.EINVALID || !strings.Contains(geo.ErrorMessage(err), tt.want) {
 				t.Errorf("err=%v, want EINVALID containing %q", err, tt.want)
 			}
 		})
@@ -71,15 +73,15 @@ func TestReadCountryInfo(t *testing.T) {
 }
 
 func TestReadAdminCodes(t *testing.T) {
-	var got []*Place
-	collect := func(p *Place) error { got = append(got, p); return nil }
+	var got []*geo.Place
+	collect := func(p *geo.Place) error { got = append(got, p); return nil }
 	if err := ReadAdminCodes(mustOpen(t, "admin1CodesASCII.txt"), collect); err != nil {
 		t.Fatal(err)
 	}
 	if err := ReadAdminCodes(mustOpen(t, "admin2Codes.txt"), collect); err != nil {
 		t.Fatal(err)
 	}
-	want := []Place{
+	want := []geo.Place{
 		{GeonameID: 169387, Name: "Idlib", FeatureCode: "ADM1", CountryCode: "SY", Admin1Code: "12"},
 		{GeonameID: 170015, Name: "Hama", FeatureCode: "ADM1", CountryCode: "SY", Admin1Code: "10"},
 		{GeonameID: 4200108, Name: "Hall County", FeatureCode: "ADM2", CountryCode: "US", Admin1Code: "GA", Admin2Code: "139"},
@@ -95,7 +97,7 @@ func TestReadAdminCodes(t *testing.T) {
 		}
 	}
 	err := ReadAdminCodes(strings.NewReader("SY12\tIdlib\tIdlib\t169387\n"), collect)
-	if ErrorCode(err) != EINVALID || !strings.Contains(ErrorMessage(err), "line 1") {
+	if geo.ErrorCode(err) != geo.EINVALID || !strings.Contains(geo.ErrorMessage(err), "line 1") {
 		t.Errorf("bad code: err=%v, want EINVALID on line 1", err)
 	}
 }
@@ -143,7 +145,7 @@ func TestOpenZip(t *testing.T) {
 	if name != "SY.txt" || string(b) != "data" {
 		t.Errorf("OpenZip gave %s %q, want SY.txt \"data\" (never the readme)", name, b)
 	}
-	if _, _, err := OpenZip(strings.NewReader("not a zip"), 9); ErrorCode(err) != EINVALID {
+	if _, _, err := OpenZip(strings.NewReader("not a zip"), 9); geo.ErrorCode(err) != geo.EINVALID {
 		t.Errorf("not a zip: err=%v, want EINVALID", err)
 	}
 }

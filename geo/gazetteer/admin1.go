@@ -1,10 +1,12 @@
-package geo
+package gazetteer
 
 import (
 	"encoding/json"
 	"hash/fnv"
 	"io"
 	"strings"
+
+	"github.com/incidentmap/incidentmap/geo"
 )
 
 // Admin-1 areas (states, provinces, governorates) are not in cities500.
@@ -39,11 +41,11 @@ func ReadCLDRSubdivisions(r io.Reader) (map[string]string, error) {
 		} `json:"subdivisions"`
 	}
 	if err := json.NewDecoder(r).Decode(&doc); err != nil {
-		return nil, Errorf(EINVALID, "CLDR subdivisions JSON: %v", err)
+		return nil, geo.Errorf(geo.EINVALID, "CLDR subdivisions JSON: %v", err)
 	}
 	m := doc.Subdivisions.LocaleDisplayNames.Subdivisions
 	if len(m) == 0 {
-		return nil, Errorf(EINVALID, "CLDR subdivisions JSON: no subdivisions")
+		return nil, geo.Errorf(geo.EINVALID, "CLDR subdivisions JSON: no subdivisions")
 	}
 	return m, nil
 }
@@ -51,7 +53,7 @@ func ReadCLDRSubdivisions(r io.Reader) (map[string]string, error) {
 // DeriveAdmin1 returns one ADM1 place per admin-1 code of places that the
 // CLDR names (see above) can name, without coordinates (Build places them).
 // Ids are SyntheticAdmin1Base + FNV-1a("CC.code") mod 1e8.
-func DeriveAdmin1(places []*Place, subdivisions map[string]string) []*Place {
+func DeriveAdmin1(places []*geo.Place, subdivisions map[string]string) []*geo.Place {
 	type area struct{ cc, code string }
 	codes := map[area]bool{}
 	capitals := map[string][]area{} // cc + strict name of a PPLA → its areas
@@ -91,11 +93,11 @@ func DeriveAdmin1(places []*Place, subdivisions map[string]string) []*Place {
 		named[as[0]] = e.Name
 		alts[as[0]] = e.Alt
 	}
-	out := make([]*Place, 0, len(named))
+	out := make([]*geo.Place, 0, len(named))
 	for a, name := range named {
 		h := fnv.New32a()
 		h.Write([]byte(a.cc + "." + a.code))
-		out = append(out, &Place{GeonameID: SyntheticAdmin1Base + int64(h.Sum32()%100_000_000),
+		out = append(out, &geo.Place{GeonameID: SyntheticAdmin1Base + int64(h.Sum32()%100_000_000),
 			Name: name, ASCIIName: name, AltNames: alts[a], FeatureClass: "A", FeatureCode: "ADM1",
 			CountryCode: a.cc, Admin1Code: a.code})
 	}

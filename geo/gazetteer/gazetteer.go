@@ -1,4 +1,4 @@
-package geo
+package gazetteer
 
 import (
 	"hash/maphash"
@@ -9,6 +9,8 @@ import (
 	"sync"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/incidentmap/incidentmap/geo"
 )
 
 // Gazetteer is an in-memory index of places by name. Build it with a
@@ -25,7 +27,7 @@ import (
 // and text in capitals matches only acronyms (or, from five letters, names
 // set in capitals: "BEIRUT").
 type Gazetteer struct {
-	places   []Place
+	places   []geo.Place
 	strict   nameIndex
 	loose    nameIndex
 	seed     maphash.Seed
@@ -111,7 +113,7 @@ const (
 
 // Match is one place a name may refer to.
 type Match struct {
-	Place   *Place
+	Place   *geo.Place
 	Alt     bool // by an alternate name
 	Loose   bool // only the loose key matched
 	Acronym bool // the gazetteer name is an abbreviation in capitals
@@ -120,17 +122,17 @@ type Match struct {
 // GazetteerBuilder collects places for a Gazetteer. It is not safe for
 // concurrent use.
 type GazetteerBuilder struct {
-	places []Place
+	places []geo.Place
 }
 
 // NewGazetteerBuilder returns an empty builder; sizeHint preallocates.
 func NewGazetteerBuilder(sizeHint int) *GazetteerBuilder {
-	return &GazetteerBuilder{places: make([]Place, 0, sizeHint)}
+	return &GazetteerBuilder{places: make([]geo.Place, 0, sizeHint)}
 }
 
 // Add adds a copy of p. A later place with the same GeonameID replaces an
 // earlier one at Build.
-func (b *GazetteerBuilder) Add(p *Place) { b.places = append(b.places, *p) }
+func (b *GazetteerBuilder) Add(p *geo.Place) { b.places = append(b.places, *p) }
 
 // Build indexes the places and returns the Gazetteer. Admin areas without
 // coordinates (as ReadAdminCodes returns them) are placed at the centre of
@@ -213,7 +215,7 @@ type indexShard struct {
 	maxWords      int
 }
 
-func (sh *indexShard) index(seed maphash.Seed, places []Place, lo, hi int) {
+func (sh *indexShard) index(seed maphash.Seed, places []geo.Place, lo, hi int) {
 	sh.strict = make([]posting, 0, (hi-lo)*4)
 	sh.loose = make([]posting, 0, (hi-lo)*3)
 	seen := make([]string, 0, 64)
@@ -313,7 +315,7 @@ func (g *Gazetteer) MaxWords() int { return g.maxWords }
 
 // Places calls fn for every place; fn must not modify it. Places carry
 // their main and ASCII names only: alternate names are in the index.
-func (g *Gazetteer) Places(fn func(*Place)) {
+func (g *Gazetteer) Places(fn func(*geo.Place)) {
 	for i := range g.places {
 		fn(&g.places[i])
 	}
@@ -356,10 +358,10 @@ func (g *Gazetteer) HasKey(k string) bool {
 
 // Demonym returns the place (a country or region) of an adjectival form
 // ("Syrian", "Syrians", "Kurdish"), or nil if word is none.
-func (g *Gazetteer) Demonym(word string) *Place { return g.DemonymKey(StrictKey(word)) }
+func (g *Gazetteer) Demonym(word string) *geo.Place { return g.DemonymKey(StrictKey(word)) }
 
 // DemonymKey is Demonym for a word's strict key (see StrictKey).
-func (g *Gazetteer) DemonymKey(k string) *Place {
+func (g *Gazetteer) DemonymKey(k string) *geo.Place {
 	if i, ok := g.demonyms[k]; ok {
 		return &g.places[i]
 	}
@@ -367,7 +369,7 @@ func (g *Gazetteer) DemonymKey(k string) *Place {
 }
 
 // Country returns the country with ISO code cc, or nil.
-func (g *Gazetteer) Country(cc string) *Place {
+func (g *Gazetteer) Country(cc string) *geo.Place {
 	if i, ok := g.country[cc]; ok {
 		return &g.places[i]
 	}
@@ -376,7 +378,7 @@ func (g *Gazetteer) Country(cc string) *Place {
 
 // Admin1 returns the admin-1 area (province, state, governorate) with the
 // given country and admin-1 code, or nil if the gazetteer lacks it.
-func (g *Gazetteer) Admin1(cc, code string) *Place {
+func (g *Gazetteer) Admin1(cc, code string) *geo.Place {
 	if i, ok := g.admin1[cc+"."+code]; ok {
 		return &g.places[i]
 	}
@@ -384,7 +386,7 @@ func (g *Gazetteer) Admin1(cc, code string) *Place {
 }
 
 // Admin1Name returns the name of p's admin-1 area where known.
-func (g *Gazetteer) Admin1Name(p *Place) string {
+func (g *Gazetteer) Admin1Name(p *geo.Place) string {
 	if a := g.Admin1(p.CountryCode, p.Admin1Code); a != nil {
 		return a.Name
 	}
@@ -398,7 +400,7 @@ func (g *Gazetteer) Admin1Name(p *Place) string {
 // (alternate names included) alive. Compacted, the strings take a sixth of
 // the memory and the garbage collector marks a few objects instead of a
 // million.
-func compactStrings(places []Place) {
+func compactStrings(places []geo.Place) {
 	n := 0
 	for i := range places {
 		p := &places[i]
@@ -452,7 +454,7 @@ func compactStrings(places []Place) {
 }
 
 // dedupe keeps the last place of each GeonameID, in first-seen order.
-func dedupe(ps []Place) []Place {
+func dedupe(ps []geo.Place) []geo.Place {
 	idx := make(map[int64]int, len(ps))
 	out := ps[:0]
 	for _, p := range ps {
@@ -468,7 +470,7 @@ func dedupe(ps []Place) []Place {
 
 // placeAdminAreas gives admin areas that lack coordinates the centre of
 // the populated places inside them, and drops those that contain none.
-func placeAdminAreas(ps []Place) []Place {
+func placeAdminAreas(ps []geo.Place) []geo.Place {
 	need := map[adminArea][]float64{}
 	for _, p := range ps {
 		if (p.FeatureCode == "ADM1" || p.FeatureCode == "ADM2") && p.Lat == 0 && p.Lon == 0 {
@@ -511,7 +513,7 @@ type adminArea struct {
 	cc, a1, a2 string
 }
 
-func areaOf(code string, p *Place) adminArea {
+func areaOf(code string, p *geo.Place) adminArea {
 	if code == "ADM2" {
 		return adminArea{true, p.CountryCode, p.Admin1Code, p.Admin2Code}
 	}
@@ -534,7 +536,7 @@ func midRange(xs []float64) float64 {
 // the GeoNames area, and the derived point when the GeoNames area has none
 // (admin1CodesASCII.txt carries no coordinates): the derived point is the
 // centre of the area's land, which the middle of its towns would not be.
-func preferGeoNamesAdmin1(ps []Place) []Place {
+func preferGeoNamesAdmin1(ps []geo.Place) []geo.Place {
 	real := map[string]int{}
 	for i, p := range ps {
 		if p.FeatureCode == "ADM1" && p.GeonameID < SyntheticCountryBase {
@@ -557,7 +559,7 @@ func preferGeoNamesAdmin1(ps []Place) []Place {
 			}
 		}
 	}
-	out := make([]Place, 0, len(ps)-len(drop))
+	out := make([]geo.Place, 0, len(ps)-len(drop))
 	for i, p := range ps {
 		if drop[i] {
 			continue

@@ -1,4 +1,4 @@
-package geo
+package gazetteer
 
 // admin1Capitals names first-level divisions that news often names but
 // that are not named after their capital, so DeriveAdmin1 cannot match

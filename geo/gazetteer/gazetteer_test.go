@@ -1,38 +1,26 @@
-package geo
+package gazetteer_test
 
 import (
 	"fmt"
 	"math"
 	"os"
-	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
+
+	"github.com/incidentmap/incidentmap/geo"
+	"github.com/incidentmap/incidentmap/geo/gazetteer"
+	"github.com/incidentmap/incidentmap/geo/internal/geotest"
 )
 
-// assetsFS returns the npm assets directory, skipping the test when it is
-// missing outside CI.
-func assetsFS(tb testing.TB) (dir string) {
-	tb.Helper()
-	dir = "../node_modules"
-	if _, err := os.Stat(dir + "/" + DefaultCitiesPath); err != nil {
-		if os.Getenv("CI") == "true" {
-			tb.Fatalf("default gazetteer missing: %v", err)
-		}
-		tb.Skipf("default gazetteer missing: %v", err)
-	}
-	return dir
-}
-
 func TestGazetteerLookup(t *testing.T) {
-	b := NewGazetteerBuilder(4)
-	b.Add(&Place{GeonameID: 174611, Name: "Abū az̧ Z̧uhūr", ASCIIName: "Abu az Zuhur",
+	b := gazetteer.NewGazetteerBuilder(4)
+	b.Add(&geo.Place{GeonameID: 174611, Name: "Abū az̧ Z̧uhūr", ASCIIName: "Abu az Zuhur",
 		AltNames: []string{"Abu ad Duhur", "Abu ed Duhur", "Abou ed Douhour"}, Lat: 35.74058, Lon: 37.0448,
 		FeatureClass: "P", FeatureCode: "PPLA3", CountryCode: "SY", Admin1Code: "12"})
-	b.Add(&Place{GeonameID: 3451190, Name: "Teresina", AltNames: []string{"THE", "Teresina City"}, FeatureClass: "P", FeatureCode: "PPLA", CountryCode: "BR"})
-	b.Add(&Place{GeonameID: 169387, Name: "Idlib", FeatureClass: "A", FeatureCode: "ADM1", CountryCode: "SY", Admin1Code: "12"})
-	b.Add(&Place{GeonameID: 169389, Name: "Idlib", Lat: 35.93, Lon: 36.63, FeatureClass: "P", FeatureCode: "PPLA", CountryCode: "SY", Admin1Code: "12"})
-	b.Add(&Place{GeonameID: SyntheticCountryBase + 1, Name: "United Kingdom", AltNames: []string{"UK", "adj:British"}, FeatureClass: "A", FeatureCode: "PCLI", CountryCode: "GB"})
+	b.Add(&geo.Place{GeonameID: 3451190, Name: "Teresina", AltNames: []string{"THE", "Teresina City"}, FeatureClass: "P", FeatureCode: "PPLA", CountryCode: "BR"})
+	b.Add(&geo.Place{GeonameID: 169387, Name: "Idlib", FeatureClass: "A", FeatureCode: "ADM1", CountryCode: "SY", Admin1Code: "12"})
+	b.Add(&geo.Place{GeonameID: 169389, Name: "Idlib", Lat: 35.93, Lon: 36.63, FeatureClass: "P", FeatureCode: "PPLA", CountryCode: "SY", Admin1Code: "12"})
+	b.Add(&geo.Place{GeonameID: gazetteer.SyntheticCountryBase + 1, Name: "United Kingdom", AltNames: []string{"UK", "adj:British"}, FeatureClass: "A", FeatureCode: "PCLI", CountryCode: "GB"})
 	g := b.Build()
 
 	tests := []struct {
@@ -45,7 +33,7 @@ func TestGazetteerLookup(t *testing.T) {
 		{"loose transliteration", "Abu al-Duhur", []int64{174611}, true},
 		{"strict alternate name", "abu ed duhur", []int64{174611}, false},
 		{"airport code is not indexed", "THE", nil, false},
-		{"curated acronym", "UK", []int64{SyntheticCountryBase + 1}, false},
+		{"curated acronym", "UK", []int64{gazetteer.SyntheticCountryBase + 1}, false},
 		{"demonym is not a name", "British", nil, false},
 	}
 	for _, tt := range tests {
@@ -79,7 +67,7 @@ func TestGazetteerLookup(t *testing.T) {
 }
 
 func TestDefaultGazetteer(t *testing.T) {
-	g, err := LoadDefaultGazetteer(os.DirFS(assetsFS(t)))
+	g, err := gazetteer.LoadDefaultGazetteer(os.DirFS(geotest.AssetsDir(t)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,7 +87,7 @@ func TestDefaultGazetteer(t *testing.T) {
 	if d := g.Demonym("Syrians"); d == nil || d.CountryCode != "SY" {
 		t.Errorf("Demonym(Syrians)=%v, want SY", d)
 	}
-	if a := g.Admin1("SY", "12"); a == nil || !strings.EqualFold(a.Name, "Idlib") || HaversineKm(a.Lat, a.Lon, 35.77, 36.67) > 60 {
+	if a := g.Admin1("SY", "12"); a == nil || !strings.EqualFold(a.Name, "Idlib") || geo.HaversineKm(a.Lat, a.Lon, 35.77, 36.67) > 60 {
 		t.Errorf("Admin1(SY, 12)=%+v, want Idlib near 35.77 N 36.67 E", a)
 	}
 }
@@ -107,19 +95,19 @@ func TestDefaultGazetteer(t *testing.T) {
 // BenchmarkLoadDefaultGazetteer measures start-up: reading cities500,
 // countries and admin-1 names and indexing every name (target < 2 s).
 func BenchmarkLoadDefaultGazetteer(b *testing.B) {
-	fsys := os.DirFS(assetsFS(b))
+	fsys := os.DirFS(geotest.AssetsDir(b))
 	for b.Loop() {
-		if _, err := LoadDefaultGazetteer(fsys); err != nil {
+		if _, err := gazetteer.LoadDefaultGazetteer(fsys); err != nil {
 			b.Fatal(err)
 		}
 	}
 }
 
 func TestImportedAdmin1ReplacesDerived(t *testing.T) {
-	b := NewGazetteerBuilder(3)
-	b.Add(&Place{GeonameID: 2147291, Name: "Sydney", Lat: -33.87, Lon: 151.21, FeatureClass: "P", FeatureCode: "PPLA", CountryCode: "AU", Admin1Code: "02"})
-	b.Add(&Place{GeonameID: SyntheticAdmin1Base + 7, Name: "New South Wales", AltNames: []string{"NSW"}, FeatureClass: "A", FeatureCode: "ADM1", CountryCode: "AU", Admin1Code: "02", Lat: -32.2, Lon: 147.0})
-	b.Add(&Place{GeonameID: 2155400, Name: "State of New South Wales", FeatureClass: "A", FeatureCode: "ADM1", CountryCode: "AU", Admin1Code: "02"})
+	b := gazetteer.NewGazetteerBuilder(3)
+	b.Add(&geo.Place{GeonameID: 2147291, Name: "Sydney", Lat: -33.87, Lon: 151.21, FeatureClass: "P", FeatureCode: "PPLA", CountryCode: "AU", Admin1Code: "02"})
+	b.Add(&geo.Place{GeonameID: gazetteer.SyntheticAdmin1Base + 7, Name: "New South Wales", AltNames: []string{"NSW"}, FeatureClass: "A", FeatureCode: "ADM1", CountryCode: "AU", Admin1Code: "02", Lat: -32.2, Lon: 147.0})
+	b.Add(&geo.Place{GeonameID: 2155400, Name: "State of New South Wales", FeatureClass: "A", FeatureCode: "ADM1", CountryCode: "AU", Admin1Code: "02"})
 	g := b.Build()
 	a := g.Admin1("AU", "02")
 	if a == nil || a.GeonameID != 2155400 || g.Len() != 2 {
@@ -145,22 +133,22 @@ func TestGazetteerCompactKeepsPlaces(t *testing.T) {
 	// Fields cut from one line, as ReadGeoNames gives them.
 	line := "Tall Rif'at\tTall Rifat\tP\tPPL\tSY\t09\t"
 	f := strings.Split(line, "\t")
-	in := []Place{
+	in := []geo.Place{
 		{GeonameID: 1, Name: f[0], ASCIIName: f[1], AltNames: []string{"Tel Rifaat"}, Lat: 36.47, Lon: 37.1,
 			FeatureClass: f[2], FeatureCode: f[3], CountryCode: f[4], Admin1Code: f[5], Admin2Code: f[6], Population: 20514},
 		{GeonameID: 2, Name: "Springfield", ASCIIName: "Springfield", FeatureClass: "P", FeatureCode: "PPLA2", CountryCode: "US", Admin1Code: "IL", Admin2Code: "167", Population: 114394},
 		{GeonameID: 3, Name: "Springfield", FeatureClass: "P", FeatureCode: "PPL", CountryCode: "US", Admin1Code: "MO", Admin2Code: "077", Population: 169176},
-		{GeonameID: SyntheticCountryBase + 2, Name: "United Arab Emirates", AltNames: []string{"UAE", "Emirates"}, FeatureClass: "A", FeatureCode: "PCLI", CountryCode: "AE"},
+		{GeonameID: gazetteer.SyntheticCountryBase + 2, Name: "United Arab Emirates", AltNames: []string{"UAE", "Emirates"}, FeatureClass: "A", FeatureCode: "PCLI", CountryCode: "AE"},
 		{GeonameID: 4, Name: "Springfield", ASCIIName: "Springfield", FeatureClass: "P", FeatureCode: "PPL", CountryCode: "US", Admin1Code: "MA", Admin2Code: "013", Population: 155929},
 	}
-	b := NewGazetteerBuilder(len(in))
+	b := gazetteer.NewGazetteerBuilder(len(in))
 	for i := range in {
 		b.Add(&in[i])
 	}
 	g := b.Build()
 
-	byID := map[int64]*Place{}
-	g.Places(func(p *Place) { byID[p.GeonameID] = p })
+	byID := map[int64]*geo.Place{}
+	g.Places(func(p *geo.Place) { byID[p.GeonameID] = p })
 	for _, want := range in {
 		t.Run(want.Name, func(t *testing.T) {
 			got := byID[want.GeonameID]
@@ -186,8 +174,8 @@ func TestGazetteerCompactKeepsPlaces(t *testing.T) {
 		{"Springfield", []int64{2, 3, 4}, false, false},
 		{"Tall Rifat", []int64{1}, false, false},
 		{"Tel Rifaat", []int64{1}, true, false},
-		{"UAE", []int64{SyntheticCountryBase + 2}, true, true},
-		{"Emirates", []int64{SyntheticCountryBase + 2}, true, false},
+		{"UAE", []int64{gazetteer.SyntheticCountryBase + 2}, true, true},
+		{"Emirates", []int64{gazetteer.SyntheticCountryBase + 2}, true, false},
 	}
 	for _, tt := range tests {
 		t.Run("lookup "+tt.query, func(t *testing.T) {
@@ -207,31 +195,7 @@ func TestGazetteerCompactKeepsPlaces(t *testing.T) {
 			}
 		})
 	}
-	if !g.HasKey(StrictKey("Springfield")) || g.HasKey(StrictKey("Shelbyville")) {
+	if !g.HasKey(gazetteer.StrictKey("Springfield")) || g.HasKey(gazetteer.StrictKey("Shelbyville")) {
 		t.Error("HasKey disagrees with Lookup")
 	}
-}
-
-// defaultGazetteer loads the default gazetteer once for all tests that need
-// it (it takes a second or two).
-var defaultGazetteer = sync.OnceValues(func() (*Gazetteer, error) {
-	return LoadDefaultGazetteer(os.DirFS("../node_modules"))
-})
-
-func mustDefaultGazetteer(tb testing.TB) *Gazetteer {
-	tb.Helper()
-	assetsFS(tb)
-	for _, optional := range []string{DefaultSubdivisionsPath, DefaultCountiesPath, DefaultShapesPath} {
-		if _, err := os.Stat(filepath.Join("..", "node_modules", optional)); err != nil {
-			// Without admin-1 names and counties the figures and goldens
-			// differ; package.json must list cldr-subdivisions-full, us-atlas
-			// and world-atlas.
-			tb.Skipf("default gazetteer incomplete (npm install): %v", err)
-		}
-	}
-	g, err := defaultGazetteer()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return g
 }
