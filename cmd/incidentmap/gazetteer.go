@@ -86,7 +86,7 @@ func loadGazetteer(ctx context.Context, places geo.PlaceService) (*gazetteer.Gaz
 	if err != nil {
 		return nil, err
 	}
-	b := gazetteer.NewGazetteerBuilder(n)
+	b := gazetteer.NewBuilder(n)
 	if err := places.EachPlace(ctx, func(p *geo.Place) error { b.Add(p); return nil }); err != nil {
 		return nil, err
 	}

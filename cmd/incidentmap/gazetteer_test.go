@@ -104,7 +104,7 @@ func TestImportAlternateNamesAndAdminCodes(t *testing.T) {
 }
 
 func TestGeoparseJSONL(t *testing.T) {
-	g := gazetteer.NewGazetteerBuilder(1)
+	g := gazetteer.NewBuilder(1)
 	g.Add(&geo.Place{GeonameID: 169389, Name: "Idlib", Lat: 35.93, Lon: 36.63, FeatureClass: "P", FeatureCode: "PPLA", CountryCode: "SY", Admin1Code: "12", Population: 128840})
 	p := geoparse.NewParser(g.Build())
 	in := `{"id": "d1", "text": "Café owners fled Idlib on Monday."}` + "\n"

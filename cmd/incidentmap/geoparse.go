@@ -40,7 +40,7 @@ func addGazetteerFlags(fs interface {
 func (f gazetteerFlags) load(ctx context.Context, log *slog.Logger) (*gazetteer.Gazetteer, error) {
 	start := time.Now()
 	if *f.db == "" {
-		g, err := gazetteer.LoadDefaultGazetteer(os.DirFS(*f.assets))
+		g, err := gazetteer.LoadDefault(os.DirFS(*f.assets))
 		if err != nil {
 			return nil, err
 		}

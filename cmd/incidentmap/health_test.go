@@ -70,9 +70,9 @@ func TestHealthzReportsABrokenGazetteer(t *testing.T) {
 }
 
 func TestGeoLoadHealth(t *testing.T) {
-	b := gazetteer.NewGazetteerBuilder(1)
+	b := gazetteer.NewBuilder(1)
 	b.Add(&geo.Place{GeonameID: 1, Name: "Idlib", Lat: 35.9, Lon: 36.6, CountryCode: "SY", FeatureClass: "P"})
-	full, empty := b.Build(), gazetteer.NewGazetteerBuilder(0).Build()
+	full, empty := b.Build(), gazetteer.NewBuilder(0).Build()
 	tests := []struct {
 		name    string
 		done    bool

@@ -13,7 +13,7 @@ import (
 // The default gazetteer derives them offline:
 //
 //   - the point of an area is the median point of the cities500 places
-//     that carry its admin-1 code (GazetteerBuilder.Build does this for any
+//     that carry its admin-1 code (Builder.Build does this for any
 //     ADM1 place without coordinates);
 //   - its English name comes from the Unicode CLDR subdivision names (npm
 //     package cldr-subdivisions-full, Unicode-3.0 licence, a permissive

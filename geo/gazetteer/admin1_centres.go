@@ -173,7 +173,7 @@ func topoRing(arcs [][][2]float64, idx []int) ([][2]float64, error) {
 // other area's (see the comment at the top of this file). towns are the
 // populated places (feature class P) that carry admin-1 codes. Areas of a
 // country without a shape, and areas no cell falls to, keep their point
-// (zero: GazetteerBuilder.Build then places them by their towns).
+// (zero: Builder.Build then places them by their towns).
 func CentreAdmin1(areas, towns []*geo.Place, shapes map[string]CountryShape) {
 	want := map[string][]*geo.Place{}
 	for _, a := range areas {

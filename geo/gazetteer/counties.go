@@ -133,7 +133,7 @@ func USStateCodes(subdivisions map[string]string) map[string]string {
 // code but no county names, and CLDR's names carry ISO codes GeoNames does
 // not use; so, as admin1Capitals does for provinces, each county is found
 // through its seat (a town of the county, preferably its PPLA2), whose
-// admin-1 and admin-2 codes it takes. GazetteerBuilder.Build places it at
+// admin-1 and admin-2 codes it takes. Builder.Build places it at
 // the centre of its towns. Only names that are not themselves towns are
 // listed bare ("Suffolk", "Fife"); a county named after its town is listed
 // in its "County X" form alone ("County Cork"), so "Cork" stays the city.

@@ -59,7 +59,7 @@ func TestReadCountries(t *testing.T) {
 	if want := SyntheticCountryBase + 26*int64('U'-'A') + int64('S'-'A'); places[1].GeonameID != want {
 		t.Errorf("US synthetic id %d, want %d", places[1].GeonameID, want)
 	}
-	b := NewGazetteerBuilder(2)
+	b := NewBuilder(2)
 	for _, p := range places {
 		b.Add(p)
 	}

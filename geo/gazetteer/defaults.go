@@ -146,10 +146,10 @@ func readSubdivisions(fsys fs.FS) (map[string]string, error) {
 	return nil, nil
 }
 
-// LoadDefaultGazetteer builds the default gazetteer from an npm assets
+// LoadDefault builds the default gazetteer from an npm assets
 // directory (see ReadDefaultPlaces).
-func LoadDefaultGazetteer(fsys fs.FS) (*Gazetteer, error) {
-	b := NewGazetteerBuilder(210_000)
+func LoadDefault(fsys fs.FS) (*Gazetteer, error) {
+	b := NewBuilder(210_000)
 	if err := ReadDefaultPlaces(fsys, func(p *geo.Place) error { b.Add(p); return nil }); err != nil {
 		return nil, err
 	}

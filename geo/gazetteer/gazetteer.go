@@ -14,7 +14,7 @@ import (
 )
 
 // Gazetteer is an in-memory index of places by name. Build it with a
-// GazetteerBuilder; once built it is immutable, so it is safe for
+// Builder; once built it is immutable, so it is safe for
 // concurrent use without locks.
 //
 // Every name and alternate name of a place is indexed under its StrictKey
@@ -119,26 +119,26 @@ type Match struct {
 	Acronym bool // the gazetteer name is an abbreviation in capitals
 }
 
-// GazetteerBuilder collects places for a Gazetteer. It is not safe for
+// Builder collects places for a Gazetteer. It is not safe for
 // concurrent use.
-type GazetteerBuilder struct {
+type Builder struct {
 	places []geo.Place
 }
 
-// NewGazetteerBuilder returns an empty builder; sizeHint preallocates.
-func NewGazetteerBuilder(sizeHint int) *GazetteerBuilder {
-	return &GazetteerBuilder{places: make([]geo.Place, 0, sizeHint)}
+// NewBuilder returns an empty builder; sizeHint preallocates.
+func NewBuilder(sizeHint int) *Builder {
+	return &Builder{places: make([]geo.Place, 0, sizeHint)}
 }
 
 // Add adds a copy of p. A later place with the same GeonameID replaces an
 // earlier one at Build.
-func (b *GazetteerBuilder) Add(p *geo.Place) { b.places = append(b.places, *p) }
+func (b *Builder) Add(p *geo.Place) { b.places = append(b.places, *p) }
 
 // Build indexes the places and returns the Gazetteer. Admin areas without
 // coordinates (as ReadAdminCodes returns them) are placed at the centre of
 // the extent of the populated places they contain (see midRange), or
 // dropped if they contain none. The builder must not be used afterwards.
-func (b *GazetteerBuilder) Build() *Gazetteer {
+func (b *Builder) Build() *Gazetteer {
 	places := dedupe(b.places)
 	places = preferGeoNamesAdmin1(places)
 	places = placeAdminAreas(places)

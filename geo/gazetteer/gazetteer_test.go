@@ -13,7 +13,7 @@ import (
 )
 
 func TestGazetteerLookup(t *testing.T) {
-	b := gazetteer.NewGazetteerBuilder(4)
+	b := gazetteer.NewBuilder(4)
 	b.Add(&geo.Place{GeonameID: 174611, Name: "Abū az̧ Z̧uhūr", ASCIIName: "Abu az Zuhur",
 		AltNames: []string{"Abu ad Duhur", "Abu ed Duhur", "Abou ed Douhour"}, Lat: 35.74058, Lon: 37.0448,
 		FeatureClass: "P", FeatureCode: "PPLA3", CountryCode: "SY", Admin1Code: "12"})
@@ -67,7 +67,7 @@ func TestGazetteerLookup(t *testing.T) {
 }
 
 func TestDefaultGazetteer(t *testing.T) {
-	g, err := gazetteer.LoadDefaultGazetteer(os.DirFS(geotest.AssetsDir(t)))
+	g, err := gazetteer.LoadDefault(os.DirFS(geotest.AssetsDir(t)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,14 +97,14 @@ func TestDefaultGazetteer(t *testing.T) {
 func BenchmarkLoadDefaultGazetteer(b *testing.B) {
 	fsys := os.DirFS(geotest.AssetsDir(b))
 	for b.Loop() {
-		if _, err := gazetteer.LoadDefaultGazetteer(fsys); err != nil {
+		if _, err := gazetteer.LoadDefault(fsys); err != nil {
 			b.Fatal(err)
 		}
 	}
 }
 
 func TestImportedAdmin1ReplacesDerived(t *testing.T) {
-	b := gazetteer.NewGazetteerBuilder(3)
+	b := gazetteer.NewBuilder(3)
 	b.Add(&geo.Place{GeonameID: 2147291, Name: "Sydney", Lat: -33.87, Lon: 151.21, FeatureClass: "P", FeatureCode: "PPLA", CountryCode: "AU", Admin1Code: "02"})
 	b.Add(&geo.Place{GeonameID: gazetteer.SyntheticAdmin1Base + 7, Name: "New South Wales", AltNames: []string{"NSW"}, FeatureClass: "A", FeatureCode: "ADM1", CountryCode: "AU", Admin1Code: "02", Lat: -32.2, Lon: 147.0})
 	b.Add(&geo.Place{GeonameID: 2155400, Name: "State of New South Wales", FeatureClass: "A", FeatureCode: "ADM1", CountryCode: "AU", Admin1Code: "02"})
@@ -141,7 +141,7 @@ func TestGazetteerCompactKeepsPlaces(t *testing.T) {
 		{GeonameID: gazetteer.SyntheticCountryBase + 2, Name: "United Arab Emirates", AltNames: []string{"UAE", "Emirates"}, FeatureClass: "A", FeatureCode: "PCLI", CountryCode: "AE"},
 		{GeonameID: 4, Name: "Springfield", ASCIIName: "Springfield", FeatureClass: "P", FeatureCode: "PPL", CountryCode: "US", Admin1Code: "MA", Admin2Code: "013", Population: 155929},
 	}
-	b := gazetteer.NewGazetteerBuilder(len(in))
+	b := gazetteer.NewBuilder(len(in))
 	for i := range in {
 		b.Add(&in[i])
 	}

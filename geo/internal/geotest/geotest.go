@@ -68,7 +68,7 @@ func AssetsDir(tb testing.TB) string {
 // defaultGazetteer loads the default gazetteer once for all tests of a
 // package that need it (it takes a second or two).
 var defaultGazetteer = sync.OnceValues(func() (*gazetteer.Gazetteer, error) {
-	return gazetteer.LoadDefaultGazetteer(os.DirFS(filepath.Join(moduleRoot(), "node_modules")))
+	return gazetteer.LoadDefault(os.DirFS(filepath.Join(moduleRoot(), "node_modules")))
 })
 
 // DefaultGazetteer returns the default gazetteer, loaded once. Beyond
@@ -96,7 +96,7 @@ func DefaultGazetteer(tb testing.TB) *gazetteer.Gazetteer {
 // multi-word and hyphenated names, an Arabic-article name, a country with
 // a demonym, an admin-1 area and a name shared by a town and its province.
 func FuzzGazetteer() *gazetteer.Gazetteer {
-	b := gazetteer.NewGazetteerBuilder(12)
+	b := gazetteer.NewBuilder(12)
 	for _, p := range []geo.Place{
 		{GeonameID: gazetteer.SyntheticCountryBase + 2, Name: "Syria", AltNames: []string{"adj:Syrian"}, Lat: 35, Lon: 38, FeatureClass: "A", FeatureCode: "PCLI", CountryCode: "SY"},
 		{GeonameID: 169387, Name: "Idlib", FeatureClass: "A", FeatureCode: "ADM1", CountryCode: "SY", Admin1Code: "12", Lat: 35.8, Lon: 36.6},
