@@ -1,7 +1,15 @@
-// Package geo is incidentmap's domain: reports, gazetteer places, the
-// incidents found in reports, the filters used to query them, and the
-// geoparser that turns text into places. It depends on orb and the standard
-// library only; storage and HTTP live in their own packages.
+// Package geo is incidentmap's vocabulary: reports, gazetteer places, the
+// incidents found in reports and the filter that selects them, the sources
+// and claims attached to incidents, analysts' corrections, the domain
+// errors with their codes, the service interfaces a store implements, and
+// the one great-circle distance (HaversineKm). It imports only the standard
+// library and does no file or network I/O.
+//
+// The work is done in its subpackages: gazetteer (places by name, and the
+// readers of the gazetteer's files), geoparse (the places a text names),
+// attribute (event dates, who claims what, outlet names), merge (when two
+// incidents are one event), ingest (reports to stored incidents),
+// reportfile (the report file formats) and eval (scoring the geoparser).
 package geo
 
 import (

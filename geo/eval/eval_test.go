@@ -55,13 +55,6 @@ func TestScorer(t *testing.T) {
 	}
 }
 
-func TestHaversineKm(t *testing.T) {
-	// Damascus to Aleppo is about 310 km.
-	if d := geo.HaversineKm(33.51, 36.29, 36.20, 37.16); d < 300 || d > 320 {
-		t.Errorf("Damascus-Aleppo = %.0f km, want ~310", d)
-	}
-}
-
 func TestReadCorpus(t *testing.T) {
 	in := `{"id": "a", "text": "Café in Paris", "toponyms": [{"start": 8, "end": 13, "name": "Paris", "lat": 48.85, "lon": 2.35}]}` + "\n\n" +
 		`{"id": "b", "text": "x"}` + "\n" + `{not json}`
