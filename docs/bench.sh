@@ -81,7 +81,7 @@ done
 log "Go benchmarks"
 INCIDENTMAP_BENCH_DB=$DIR/gen-$(echo "$SIZES" | tr ' ' '\n' | grep -x 1000000 || echo "$SIZES" | awk '{print $NF}').db \
 	go test -run '^$' -bench . -benchtime "${BENCH_GOTIME:-2s}" \
-	./geo ./tiles ./cmd/incidentmap/internal/export ./cmd/incidentmap/internal/store \
+	./geo/... ./tiles ./cmd/incidentmap/internal/export ./cmd/incidentmap/internal/store \
 	>"$DIR/gobench.txt" 2>&1 || log "some Go benchmarks failed: see $DIR/gobench.txt"
 # The whole /api/incidents handler on that database, uncached.
 INCIDENTMAP_BENCH_DB=$DIR/gen-$(echo "$SIZES" | tr ' ' '\n' | grep -x 1000000 || echo "$SIZES" | awk '{print $NF}').db \

@@ -43,7 +43,7 @@ const defaultImportKey = "default_gazetteer_import_started"
 
 // ensureDefaultGazetteer imports the default gazetteer (cities500, the
 // countries with their demonyms, regions, and the admin-1 areas named from
-// CLDR; see geo.ReadDefaultPlaces) into a store without places, and again
+// CLDR; see gazetteer.ReadDefaultPlaces) into a store without places, and again
 // into one whose import did not finish (an upsert: places already there are
 // replaced, not doubled). A store that already has places is left alone.
 func ensureDefaultGazetteer(ctx context.Context, places gazetteerStore, assetsDir string, log *slog.Logger) error {

@@ -49,7 +49,7 @@ bin/incidentmap serve --db DB --addr 127.0.0.1:18931
 wrk -t2 -c16 -d10s --latency -s docs/bench/report.lua  'http://127.0.0.1:18931/QUERY'   # cached
 wrk -t2 -c16 -d10s --latency -s docs/bench/jitter.lua  'http://127.0.0.1:18931/QUERY'   # uncached
 bin/incidentmap serve --db DB --addr 127.0.0.1:18931 --row-cache-mb 0                    # then jitter.lua: cold
-go test -run '^\$' -bench . ./geo ./tiles ./cmd/incidentmap/internal/export ./cmd/incidentmap/internal/store
+go test -run '^\$' -bench . ./geo/... ./tiles ./cmd/incidentmap/internal/export ./cmd/incidentmap/internal/store
 \`\`\`
 
 "Cached" repeats one URL, so after the first request the server answers from its response cache

@@ -13,7 +13,7 @@ import (
 )
 
 // GazetteerSearcher finds gazetteer places by name for the review panel;
-// *geo.Gazetteer implements it.
+// *gazetteer.Gazetteer implements it.
 type GazetteerSearcher interface {
 	// Search returns up to limit places named (or, for longer queries,
 	// whose name starts with) q, in country cc when cc is not "".
