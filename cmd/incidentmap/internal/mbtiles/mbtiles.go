@@ -18,6 +18,7 @@ import (
 
 	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
 
+	"github.com/incidentmap/incidentmap/cmd/incidentmap/internal/sqliteuri"
 	"github.com/incidentmap/incidentmap/tiles"
 )
 
@@ -102,7 +103,9 @@ func openNow(ctx context.Context, path string) (*Reader, error) {
 	q := url.Values{}
 	q.Set("mode", "ro")
 	q.Set("_query_only", "true")
-	db, err := sql.Open("sqlite3", "file:"+path+"?"+q.Encode())
+	// Escaped: with "file:"+path a name holding '#' or '?' opened
+	// another file.
+	db, err := sql.Open("sqlite3", sqliteuri.File(path, q))
 	if err != nil {
 		return nil, fmt.Errorf("mbtiles %s: %w", path, err)
 	}

@@ -4,16 +4,25 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+
+	"github.com/incidentmap/incidentmap/cmd/incidentmap/internal/sqliteuri"
 )
 
 // mustWriteMBTiles writes a small MBTiles file with the given format and
 // tiles keyed by XYZ coordinates (stored with TMS rows, as the spec says).
 func mustWriteMBTiles(tb testing.TB, format string, tilesXYZ map[[3]int][]byte) string {
 	tb.Helper()
-	path := filepath.Join(tb.TempDir(), "base.mbtiles")
-	db, err := sql.Open("sqlite3", "file:"+path)
+	return mustWriteMBTilesAt(tb, filepath.Join(tb.TempDir(), "base.mbtiles"), format, tilesXYZ)
+}
+
+// mustWriteMBTilesAt is mustWriteMBTiles at path.
+func mustWriteMBTilesAt(tb testing.TB, path, format string, tilesXYZ map[[3]int][]byte) string {
+	tb.Helper()
+	db, err := sql.Open("sqlite3", sqliteuri.File(path, nil))
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -92,4 +101,52 @@ func TestOpenErrors(t *testing.T) {
 	if r.ContentType() != "image/png" {
 		t.Errorf("ContentType() = %q, want image/png", r.ContentType())
 	}
+}
+
+// TestOpenPathsWithURICharacters opens MBTiles files whose names hold URI
+// metacharacters: "file:"+path opened another file (read-only, so Open
+// failed) for a name with '#' or '?', as --basemap 'base#2.mbtiles'.
+func TestOpenPathsWithURICharacters(t *testing.T) {
+	png := []byte("\x89PNG fake tile")
+	for _, name := range []string{"base#2.mbtiles", "what?.mbtiles", "100%.mbtiles", "a%23b.mbtiles",
+		"my base.mbtiles", "a&mode=rwc.mbtiles", "خريطة ü.mbtiles", "d#1/x?y/base.mbtiles"} {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			path := filepath.Join(dir, name)
+			if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			mustWriteMBTilesAt(t, path, "png", map[[3]int][]byte{{2, 1, 0}: png})
+			before := dirFiles(t, dir)
+			r, err := Open(path)
+			if err != nil {
+				t.Fatalf("Open(%q): %v", path, err)
+			}
+			defer r.Close()
+			data, _, err := r.Tile(context.Background(), 2, 1, 0)
+			if err != nil || !bytes.Equal(data, png) {
+				t.Errorf("Tile(2/1/0) = %q, %v; want %q", data, err, png)
+			}
+			if after := dirFiles(t, dir); strings.Join(after, "\n") != strings.Join(before, "\n") {
+				t.Errorf("files after Open: %q, before: %q", after, before)
+			}
+		})
+	}
+}
+
+// dirFiles lists every file under dir, relative to it.
+func dirFiles(tb testing.TB, dir string) []string {
+	tb.Helper()
+	var out []string
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			rel, _ := filepath.Rel(dir, p)
+			out = append(out, rel)
+		}
+		return err
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return out
 }

@@ -18,6 +18,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/incidentmap/incidentmap/cmd/incidentmap/internal/sqliteuri"
 	"github.com/incidentmap/incidentmap/geo"
 	"github.com/mattn/go-sqlite3"
 )
@@ -135,7 +136,9 @@ func dsn(path, txlock string, readOnly bool) string {
 	if path == ":memory:" {
 		return "file::memory:?" + q.Encode()
 	}
-	return "file:" + path + "?" + q.Encode()
+	// Escaped: "file:" + path ended the path at a '#' or '?' in it, and
+	// opened (and created) another, empty database.
+	return sqliteuri.File(path, q)
 }
 
 // connector opens go-sqlite3 connections with a per-connection hook,
@@ -316,7 +319,9 @@ func (db *DB) Backup(ctx context.Context, path string) error {
 func vacuumInto(ctx context.Context, conn interface {
 	ExecContext(context.Context, string, ...any) (sql.Result, error)
 }, path string) error {
-	if _, err := conn.ExecContext(ctx, `VACUUM INTO ?`, path); err != nil {
+	// As a URI: the connection was opened with URIs enabled, so a path
+	// starting with "file:" would be read as one.
+	if _, err := conn.ExecContext(ctx, `VACUUM INTO ?`, sqliteuri.File(path, nil)); err != nil {
 		if strings.Contains(err.Error(), "output file already exists") {
 			return geo.Errorf(geo.ECONFLICT, "backup file %s already exists", path)
 		}
