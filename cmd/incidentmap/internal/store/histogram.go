@@ -23,7 +23,9 @@ func (db *DB) Histogram(ctx context.Context, f geo.IncidentFilter, interval stri
 	case "day":
 		bucket = "day"
 	case "week":
-		bucket = "day - ((day + 3) % 7)" // back to Monday
+		// Back to Monday; % truncates towards zero, so a day before 1970
+		// (negative) needs the second % 7 to go back, not forward.
+		bucket = "day - (((day + 3) % 7) + 7) % 7"
 	case "month":
 		bucket = "CAST(strftime('%s', date(day * 86400, 'unixepoch', 'start of month')) AS INTEGER) / 86400"
 	default:
