@@ -161,3 +161,54 @@ func benchFind(b *testing.B, db *DB, f geo.IncidentFilter, resetCounts bool) {
 	b.ReportMetric(float64(n), "matched")
 	b.ReportMetric(float64(got), "returned")
 }
+
+// BenchmarkAggregatesDB measures FindSources and Histogram from the point
+// cache on the database INCIDENTMAP_BENCH_DB names (docs/bench.sh: the 1M
+// one), with the per-version aggregate cache dropped every iteration, so
+// each pays for its walk as the first request of a filter would.
+func BenchmarkAggregatesDB(b *testing.B) {
+	path := os.Getenv("INCIDENTMAP_BENCH_DB")
+	if path == "" {
+		b.Skip("INCIDENTMAP_BENCH_DB not set")
+	}
+	db, err := Open(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	ctx := context.Background()
+	start := time.Now()
+	if err := db.WarmPointCache(ctx); err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("point cache with source sets loaded in %v", time.Since(start))
+	from, to := time.Date(2016, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2017, 12, 31, 0, 0, 0, 0, time.UTC)
+	region := &[4]float64{36.0, 35.5, 37.2, 36.3}
+	for _, bm := range []struct {
+		name string
+		f    geo.IncidentFilter
+	}{
+		{"all", geo.IncidentFilter{}},
+		{"region", geo.IncidentFilter{BBox: region}},
+		{"region+dates+source", geo.IncidentFilter{BBox: region, From: &from, To: &to, Sources: []string{"Levant Times"}}},
+	} {
+		for _, kind := range []string{"sources", "histogram"} {
+			b.Run(bm.name+"/"+kind, func(b *testing.B) {
+				for b.Loop() {
+					db.points.mu.Lock()
+					db.points.aggs = nil
+					db.points.mu.Unlock()
+					var err error
+					if kind == "sources" {
+						_, err = db.FindSources(ctx, bm.f)
+					} else {
+						_, err = db.Histogram(ctx, bm.f, "month")
+					}
+					if err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
+}

@@ -21,11 +21,16 @@ func TestHistogramWeeksStartOnMonday(t *testing.T) {
 	}
 	want := []geo.Bucket{{Date: day("1969-12-15"), Count: 1}, {Date: day("1969-12-22"), Count: 3},
 		{Date: day("1969-12-29"), Count: 3}, {Date: day("1970-01-05"), Count: 1}}
-	got, err := db.Histogram(ctx, geo.IncidentFilter{}, "week")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !slices.Equal(got, want) {
-		t.Errorf("weeks %v, want %v", got, want)
+	for _, cached := range []bool{false, true} {
+		if cached {
+			mustLoadSmallPointCache(t, db)
+		}
+		got, err := db.Histogram(ctx, geo.IncidentFilter{}, "week")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("cached=%v: weeks %v, want %v", cached, got, want)
+		}
 	}
 }

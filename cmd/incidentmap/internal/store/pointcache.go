@@ -27,16 +27,25 @@ import (
 // The copy is rebuilt in the background when the data version moves on;
 // until it is ready, readers use SQL, so a reader never sees data older
 // than the version it asked at. Filters the records do not hold (sources,
-// report) are answered by an id bitmap from SQL, cached per version.
+// report) are answered by an id bitmap from SQL, cached per version. The
+// counts by source and by day (/api/sources, /api/histogram) use every
+// source's id set, read with the records (aggregates.go).
 type pointCache struct {
 	mu       sync.Mutex
 	cur      *pointSnapshot
 	building bool
+	// built is closed when the build running (building) ends; nil when
+	// none runs, or when a test holds building without a build.
+	built    chan struct{}
 	sets     map[string][]uint64 // id bitmaps by filter, for cur's version
 	setLoads singleflight.Group  // idSet queries running, by version and filter
+	aggs     map[string]any      // counts by source and by day, by filter, for cur's version (aggregates.go)
 	// smallAt is the last version at which the table was too small to
 	// cache, so that every query on a small table does not re-count it.
 	smallAt int64
+	// failedAt is the last version whose build failed, so that readers
+	// waiting for a snapshot (aggregateSnapshot) stop waiting.
+	failedAt int64
 }
 
 // pointSnapshot is one immutable copy of the point columns.
@@ -46,6 +55,11 @@ type pointSnapshot struct {
 	recs    []pointRec
 	names   []string // sources, indexed by pointRec.source
 	maxID   int64
+	// minDay and maxDay bound the records' days (0 and -1 when empty).
+	minDay, maxDay int32
+	// sources holds, for every outlet and claimant, the ids of its
+	// incidents, read in the same transaction as recs (aggregates.go).
+	sources []sourceSet
 }
 
 // pointRec is one incident; 32 bytes.
@@ -81,38 +95,68 @@ func (c *pointCache) get(v int64) *pointSnapshot {
 // refresh starts a background rebuild unless one is running. The build
 // reads the version and the rows in one transaction, so the snapshot is
 // consistent with the version it carries.
-func (c *pointCache) refresh(db *DB, v int64) {
+//
+// It returns a channel closed when the build running (or just started)
+// ends, or nil when there is none: the copy is at v or newer, the table is
+// too small at v, or a test holds building.
+func (c *pointCache) refresh(db *DB, v int64) <-chan struct{} {
 	c.mu.Lock()
-	if c.building || (c.cur != nil && c.cur.version >= v) || c.smallAt == v {
-		c.mu.Unlock()
-		return
+	defer c.mu.Unlock()
+	if c.building {
+		return c.built
 	}
-	c.building = true
-	c.mu.Unlock()
+	if (c.cur != nil && c.cur.version >= v) || c.smallAt == v {
+		return nil
+	}
+	built := c.begin()
 	go func() {
 		start := time.Now()
-		s, err := db.loadPointSnapshot(context.Background())
+		s, err := db.loadPointSnapshot(context.Background(), minCachedPoints)
 		c.mu.Lock()
 		defer c.mu.Unlock()
-		c.building = false
+		c.end(built, s, err, v)
 		if err != nil {
 			slog.Warn("point cache: load failed; tiles are read from SQL", "err", err)
 			return
 		}
-		if s == nil {
-			c.smallAt = v // too few incidents to be worth caching
-			return
+		if s != nil {
+			slog.Debug("point cache loaded", "version", s.version, "points", len(s.recs), "took", time.Since(start))
 		}
-		if c.cur == nil || s.version > c.cur.version {
-			c.cur, c.sets = s, nil
-		}
-		slog.Debug("point cache loaded", "version", s.version, "points", len(s.recs), "took", time.Since(start))
 	}()
+	return built
+}
+
+// begin marks a build as running and returns the channel end closes.
+// The caller holds mu.
+func (c *pointCache) begin() chan struct{} {
+	c.building = true
+	c.built = make(chan struct{})
+	return c.built
+}
+
+// end publishes the result of the build begun with built, asked at
+// version v: s becomes current if it is newer; nil s means the table was
+// too small at v. The caller holds mu.
+func (c *pointCache) end(built chan struct{}, s *pointSnapshot, err error, v int64) {
+	c.building = false
+	if c.built == built {
+		c.built = nil
+	}
+	defer close(built)
+	switch {
+	case err != nil:
+		c.failedAt = v
+	case s == nil:
+		c.smallAt = v // too few incidents to be worth caching
+	case c.cur == nil || s.version > c.cur.version:
+		c.cur, c.sets, c.aggs = s, nil, nil
+	}
 }
 
 // loadPointSnapshot reads every incident's point columns; nil when the
-// table is smaller than minCachedPoints.
-func (db *DB) loadPointSnapshot(ctx context.Context) (s *pointSnapshot, err error) {
+// table holds fewer than minPoints incidents (minCachedPoints, but tests
+// cache small tables).
+func (db *DB) loadPointSnapshot(ctx context.Context, minPoints int) (s *pointSnapshot, err error) {
 	// On a connection closed afterwards: the scan's pages would otherwise
 	// stay in a pooled connection's cache.
 	err = db.withScanConn(ctx, func(conn *sql.Conn) error {
@@ -121,21 +165,21 @@ func (db *DB) loadPointSnapshot(ctx context.Context) (s *pointSnapshot, err erro
 			return FormatError(err)
 		}
 		defer tx.Rollback()
-		s, err = readPointSnapshot(ctx, tx)
+		s, err = readPointSnapshot(ctx, tx, minPoints)
 		return err
 	})
 	return s, err
 }
 
 // readPointSnapshot is loadPointSnapshot's read, in tx.
-func readPointSnapshot(ctx context.Context, tx *sql.Tx) (*pointSnapshot, error) {
+func readPointSnapshot(ctx context.Context, tx *sql.Tx, minPoints int) (*pointSnapshot, error) {
 	s := &pointSnapshot{}
 	var n int
 	if err := tx.QueryRowContext(ctx, `SELECT (SELECT coalesce(max(version), 0) FROM changes), (SELECT count(*) FROM incidents)`).
 		Scan(&s.version, &n); err != nil {
 		return nil, FormatError(err)
 	}
-	if n < minCachedPoints {
+	if n < minPoints {
 		return nil, nil
 	}
 	rows, err := tx.QueryContext(ctx, `SELECT id, lon, lat, day, precision, disputed, needs_review, role, source FROM incidents`)
@@ -166,9 +210,19 @@ func readPointSnapshot(ctx context.Context, tx *sql.Tx) (*pointSnapshot, error) 
 		recs = append(recs, r)
 		keys = append(keys, mortonKey(r.lon, r.lat))
 		s.maxID = max(s.maxID, r.id)
+		if len(recs) == 1 {
+			s.minDay, s.maxDay = r.day, r.day
+		}
+		s.minDay, s.maxDay = min(s.minDay, r.day), max(s.maxDay, r.day)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, FormatError(err)
+	}
+	if len(recs) == 0 {
+		s.minDay, s.maxDay = 0, -1
+	}
+	if s.sources, err = readSourceSets(ctx, tx, s.maxID); err != nil {
+		return nil, err
 	}
 	order := make([]int32, len(recs))
 	for i := range order {
@@ -437,19 +491,17 @@ func (db *DB) WarmPointCache(ctx context.Context) error {
 		c.mu.Unlock()
 		return nil
 	}
-	c.building = true
+	built := c.begin()
 	c.mu.Unlock()
-	s, err := db.loadPointSnapshot(ctx)
+	v, err := db.DataVersion(ctx)
+	var s *pointSnapshot
+	if err == nil {
+		s, err = db.loadPointSnapshot(ctx, minCachedPoints)
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.building = false
-	if err != nil || s == nil {
-		return err
-	}
-	if c.cur == nil || s.version > c.cur.version {
-		c.cur, c.sets = s, nil
-	}
-	return nil
+	c.end(built, s, err, v)
+	return err
 }
 
 // PointCacheReady reports whether the in-memory copy is at the current data

@@ -18,7 +18,7 @@ import (
 // background refresh would.
 func mustLoadPointCache(tb testing.TB, db *DB) {
 	tb.Helper()
-	s, err := db.loadPointSnapshot(context.Background())
+	s, err := db.loadPointSnapshot(context.Background(), minCachedPoints)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -31,7 +31,7 @@ func mustLoadPointCache(tb testing.TB, db *DB) {
 		tb.Fatal(err)
 	}
 	db.points.mu.Lock()
-	db.points.cur, db.points.sets = s, nil
+	db.points.cur, db.points.sets, db.points.aggs = s, nil, nil
 	db.points.mu.Unlock()
 }
 

@@ -10,9 +10,26 @@ import (
 
 // FindSources counts incidents per outlet and per claimant under f
 // (f.Sources, f.SourceKind, Limit, Offset and AfterID are ignored), most
-// incidents first, then by name.
+// incidents first, then by name. A table large enough for the point cache
+// is counted in memory (aggregates.go), waiting for the cache to reach the
+// data version if need be; a small one in SQL.
 func (db *DB) FindSources(ctx context.Context, f geo.IncidentFilter) ([]geo.SourceCount, error) {
 	f.Sources, f.SourceKind, f.Limit, f.Offset, f.AfterID = nil, "", 0, 0, 0
+	if err := validateFilter(f); err != nil {
+		return nil, err
+	}
+	s, err := db.aggregateSnapshot(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if s != nil {
+		return db.cachedSources(ctx, s, f)
+	}
+	return db.findSourcesSQL(ctx, f)
+}
+
+// findSourcesSQL is FindSources in SQL, for f as FindSources passes it.
+func (db *DB) findSourcesSQL(ctx context.Context, f geo.IncidentFilter) ([]geo.SourceCount, error) {
 	q, err := buildQuery(f)
 	if err != nil {
 		return nil, err

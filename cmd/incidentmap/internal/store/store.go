@@ -57,6 +57,10 @@ type DB struct {
 
 	points pointCache // the point columns in memory, for map tiles (points.go)
 	rows   rowCache   // incidents read for pages (rowcache.go)
+	// counting holds a slot per count over the point cache running
+	// (aggregates.go); nil until the first count.
+	counting     chan struct{}
+	countingOnce sync.Once
 }
 
 // versionTTL bounds how long a cached data version is trusted before it
