@@ -1,13 +1,16 @@
 package server
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/incidentmap/incidentmap/geo"
 )
 
 // handleHistogram serves GET /api/histogram?interval=day|week|month plus the
-// incident filters: counts over event dates, for the map's time brush.
+// incident filters: counts over event dates, for the map's time brush. An
+// expensive request, counted once per data version and query
+// (aggregates.go).
 func (s *Server) handleHistogram(w http.ResponseWriter, r *http.Request) error {
 	f, q, err := requestFilter(r, "interval")
 	if err != nil {
@@ -23,18 +26,21 @@ func (s *Server) handleHistogram(w http.ResponseWriter, r *http.Request) error {
 	if done, err := s.checkETag(r.Context(), w, r); err != nil || done {
 		return err
 	}
-	buckets, err := s.Histogram.Histogram(r.Context(), f, interval)
-	if err != nil {
-		return err
-	}
-	type bucketJSON struct {
-		Date  string `json:"date"`
-		Count int    `json:"count"`
-	}
-	out := make([]bucketJSON, len(buckets))
-	for i, b := range buckets {
-		out[i] = bucketJSON{b.Date.Format(geo.DateLayout), b.Count}
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"interval": interval, "buckets": out})
-	return nil
+	q = withoutParams(q, "limit", "offset", "after")
+	q.Set("interval", interval)
+	return s.serveAggregate(w, r, q, func(ctx context.Context) (any, error) {
+		buckets, err := s.Histogram.Histogram(ctx, f, interval)
+		if err != nil {
+			return nil, err
+		}
+		type bucketJSON struct {
+			Date  string `json:"date"`
+			Count int    `json:"count"`
+		}
+		out := make([]bucketJSON, len(buckets))
+		for i, b := range buckets {
+			out[i] = bucketJSON{b.Date.Format(geo.DateLayout), b.Count}
+		}
+		return map[string]any{"interval": interval, "buckets": out}, nil
+	})
 }

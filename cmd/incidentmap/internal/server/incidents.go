@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"net/http"
 	"strconv"
 	"sync"
@@ -85,24 +86,28 @@ func (s *Server) handleIncidentGet(w http.ResponseWriter, r *http.Request) error
 }
 
 // handleSourceList serves GET /api/sources: outlets and claimants with
-// their incident counts under the other filters.
+// their incident counts under the other filters (the source filters and
+// paging do not apply). An expensive request, counted once per data
+// version and query (aggregates.go).
 func (s *Server) handleSourceList(w http.ResponseWriter, r *http.Request) error {
-	f, _, err := requestFilter(r)
+	f, q, err := requestFilter(r)
 	if err != nil {
 		return err
 	}
 	if done, err := s.checkETag(r.Context(), w, r); err != nil || done {
 		return err
 	}
-	sources, err := s.Incidents.FindSources(r.Context(), f)
-	if err != nil {
-		return err
-	}
-	if sources == nil {
-		sources = []geo.SourceCount{}
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"sources": sources})
-	return nil
+	q = withoutParams(q, "source", "source_kind", "limit", "offset", "after")
+	return s.serveAggregate(w, r, q, func(ctx context.Context) (any, error) {
+		sources, err := s.Incidents.FindSources(ctx, f)
+		if err != nil {
+			return nil, err
+		}
+		if sources == nil {
+			sources = []geo.SourceCount{}
+		}
+		return map[string]any{"sources": sources}, nil
+	})
 }
 
 // handleVersion serves GET /api/version: the data version and when the

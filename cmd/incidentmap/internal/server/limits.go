@@ -81,15 +81,16 @@ const expensiveWait = 5 * time.Second
 const retryAfter = 1
 
 // expensive reports whether r is one of the requests whose cost grows with
-// the data (renders an image, encodes a tile, clusters a view, or asks for
-// more than a default page of features). Cheap reads — a default page of
-// /api/incidents, a report, the version — are never limited, so the map
-// keeps working while heavy requests run. Exports are limited apart (see
-// isExport).
+// the data (renders an image, encodes a tile, clusters a view, counts
+// every match by source or by day, or asks for more than a default page of
+// features). Cheap reads — a default page of /api/incidents, a report, the
+// version — are never limited, so the map keeps working while heavy
+// requests run. Exports are limited apart (see isExport).
 func expensive(r *http.Request) bool {
 	p := r.URL.Path
 	switch {
-	case p == "/map.png", p == "/api/clusters", strings.HasPrefix(p, "/tiles/"):
+	case p == "/map.png", p == "/api/clusters", strings.HasPrefix(p, "/tiles/"),
+		p == "/api/sources", p == "/api/histogram":
 		return true
 	case p == "/api/incidents", strings.HasPrefix(p, "/ogc/collections/") && strings.HasSuffix(p, "/items"):
 		// The limit itself is capped at MaxLimit by parseFilter; above a
@@ -172,7 +173,7 @@ func (s *Server) limitExpensiveWith(l *limits) func(http.Handler) http.Handler {
 func (s *Server) serveExpensive(l *limits, next http.Handler, w http.ResponseWriter, r *http.Request) {
 	if !acquire(l.expensive, l.wait, r) {
 		if r.Context().Err() == nil {
-			s.tooManyRequests(w, "too many expensive requests (images, tiles, clusters, large pages) in progress: at most "+
+			s.tooManyRequests(w, "too many expensive requests (images, tiles, clusters, counts, large pages) in progress: at most "+
 				strconv.Itoa(cap(l.expensive))+" run at once")
 		}
 		return

@@ -130,6 +130,8 @@ func TestExpensiveClassification(t *testing.T) {
 		{"/map.png?bbox=35,32,42,37", true, false},
 		{"/tiles/incidents/5/19/12.mvt", true, false},
 		{"/api/clusters?z=6&bbox=30,30,40,40", true, false},
+		{"/api/sources", true, false},
+		{"/api/histogram?interval=day", true, false},
 		{"/api/incidents", false, false},
 		{"/api/incidents?limit=1000", false, false},
 		{"/api/incidents?limit=1001", true, false},

@@ -16,6 +16,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
+	"golang.org/x/sync/singleflight"
 
 	"github.com/incidentmap/incidentmap/geo"
 	"github.com/incidentmap/incidentmap/tiles"
@@ -105,6 +106,7 @@ type Server struct {
 	pyramids   PyramidCache  // used when Pyramids is nil
 	keyOnce    sync.Once     // makes randomKey when SessionKey is empty
 	randomKey  []byte
+	aggregates singleflight.Group // counts of /api/sources and /api/histogram running (aggregates.go)
 }
 
 // LoadBaseMapInBackground loads the offline base map with load while the
