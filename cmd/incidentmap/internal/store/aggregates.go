@@ -288,7 +288,11 @@ func (s *pointSnapshot) walk(ctx context.Context, bbox *[4]float64, m *pointMatc
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			chunk := recs[:min(len(recs), 1<<16)]
+			// A chunk is a few hundred microseconds; yielding after each
+			// lets a cheap request on this core (/api/version) run within
+			// that, not after the scheduler's 10 ms time slice.
+			runtime.Gosched()
+			chunk := recs[:min(len(recs), 1<<15)]
 			recs = recs[len(chunk):]
 			for i := range chunk {
 				p := &chunk[i]
