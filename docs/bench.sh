@@ -11,6 +11,7 @@
 #   BENCH_SIZES   table sizes for the scale curve (default: "10000 100000 1000000")
 #   BENCH_10M=1   also 10,000,000 incidents (about 10 GB and a long generation)
 #   BENCH_DURATION  seconds per wrk run (default 10)
+#   BENCH_AGG_RUNS  servers started for docs/bench/aggregates.sh (default 5)
 #   BENCH_OUT     the report (default docs/performance.md)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -197,6 +198,15 @@ bytes=$(curl -fs -o /dev/null -w '%{size_download}' "http://$ADDR/api/export?for
 t1=$(date +%s%N)
 rec "export $big $idle $(rss "$PID" VmHWM) $bytes $(((t1 - t0) / 1000000))"
 stop_server
+
+# --- /api/sources and /api/histogram under load (issue 20, item 5) ----------------------
+# Sixteen concurrent counts against a warm server while /api/version is
+# probed; several fresh servers, so the report gives the median and the
+# range. One "aggregates run=N ..." line per run goes to the results.
+log "sources and histogram under load at $big incidents"
+stop_server
+BIN=$BIN RUNS=${BENCH_AGG_RUNS:-5} DURATION=$DUR PORT=$((PORT + 1)) OUT=$results \
+	"$ROOT/docs/bench/aggregates.sh" "$DIR/gen-$big.db" >&2
 
 # --- ingest throughput ---------------------------------------------------------------
 # 3,000 reports: the rate is the difference of two runs that each start by

@@ -12,6 +12,13 @@ wrkf() { awk -v n="$1" -v q="$2" -v m="$3" -v f="$4" '$1 == "wrk" && $2 == n && 
 sizes=$(awk '$1 == "dbsize" {print $2}' "$R")
 big=$(echo "$sizes" | grep -x 1000000 || echo "$sizes" | tail -1)
 fmt() { awk -v x="$1" 'BEGIN { if (x == "") print "—"; else printf "%s", x }'; }
+# aggvals FIELD: the field's values over docs/bench/aggregates.sh's runs, sorted
+aggvals() { awk -v f="$1" '$1 == "aggregates" { for (i = 2; i <= NF; i++) { split($i, kv, "="); if (kv[1] == f) print kv[2] } }' "$R" | sort -g; }
+# aggstat FIELD: "median (min–max)" of those values; "—" when none
+aggstat() { aggvals "$1" | awk '{ v[NR] = $1 } END { if (NR == 0) { printf "—"; exit }
+	m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+	if (v[1] == v[NR]) printf "%s", m; else printf "%s (%s–%s)", m, v[1], v[NR] }'; }
+aggmax() { aggvals "$1" | tail -1; }
 verdict() { # value op target
 	awk -v v="$1" -v op="$2" -v t="$3" 'BEGIN {
 		if (v == "") { print "not measured"; exit }
@@ -95,6 +102,10 @@ peak=$(awk -v n="$big" '$1 == "peak_rss" && $2 == n {print $3}' "$R")
 echo "| start-up to first answer | ≤ 1000 ms | $(fmt "$st") ms | $(verdict "$st" "<=" 1000) | — | — |"
 echo "| idle RSS (when warm: gazetteer, point cache and pyramid loaded) | ≤ 150 MB | $(fmt "$idle") MB | $(verdict "$idle" "<=" 150) | — | — |"
 echo "| peak RSS under the load runs | ≤ 400 MB | $(fmt "$peak") MB | $(verdict "$peak" "<=" 400) | — | — |"
+if [ -n "$(aggmax version_max_ms)" ]; then
+	echo "| 16 concurrent \`/api/sources\` and \`/api/histogram\` (issue 20): \`/api/version\` answer, slowest probe of each run | < 100 ms | median $(aggstat version_max_ms) ms | $(verdict "$(aggmax version_max_ms)" "<=" 100) (worst run) | — | — |"
+	echo "| the same: peak RSS of the server under that load | ≤ 400 MB | median $(aggstat peak_rss_mb) MB | $(verdict "$(aggmax peak_rss_mb)" "<=" 400) (worst run) | — | — |"
+fi
 read -r ex_n ex_idle ex_peak ex_bytes ex_ms <<<"$(get export)"
 ex_d=$(awk -v a="$ex_idle" -v b="$ex_peak" 'BEGIN { if (b != "") print b - a }')
 echo "| GeoJSON export of all $ex_n (issue 5 item 4): peak RSS above idle | < 100 MB | $(fmt "$ex_d") MB ($(awk -v b="$ex_bytes" 'BEGIN{printf "%.0f", b/1048576}') MB in $(fmt "$ex_ms") ms) | $(verdict "$ex_d" "<=" 100) | — | — |"
@@ -142,6 +153,25 @@ cat <<EOF
 
 Queries: region \`bbox=36.0,35.5,37.2,36.3&limit=1000\`; filter adds \`from=2016-01-01&to=2017-12-31&source=Levant%20Times\`;
 city \`bbox=36.58,35.89,36.70,35.97&limit=1000\`; small \`bbox=44.30,33.25,44.45,33.40&limit=1000\` (Baghdad, few incidents).
+
+## /api/sources and /api/histogram under load (issue 20, item 5)
+
+\`docs/bench/aggregates.sh\` on the $big-incident database: $(aggvals rps | wc -l) fresh servers, each
+warm (point cache and pyramid loaded), then \`wrk -t2 -c16\` for $(aggstat duration) s cycling through the map's
+source-list and histogram requests (\`docs/bench/aggregates.lua\`: half of them with a bbox moved
+by 10⁻⁷° each time, so no cache answers them), while \`/api/version\` is asked twice a second. Median
+of the runs, and in brackets the range.
+
+| | median (range) |
+|---|---|
+| counts answered per second | $(aggstat rps) |
+| count latency p50 / p99 / max, ms | $(aggstat p50_ms) / $(aggstat p99_ms) / $(aggstat max_ms) |
+| requests answered; of them 429 | $(aggstat requests); $(aggstat s429) |
+| \`/api/version\`: median, ms | $(aggstat version_p50_ms) |
+| \`/api/version\`: slowest probe, ms | $(aggstat version_max_ms) |
+| \`/api/version\` probes ≥ 100 ms (of $(aggstat version_n)) | $(aggstat version_slow) |
+| RSS idle before the load / peak under it / 5 s after, MB | $(aggstat idle_rss_mb) / $(aggstat peak_rss_mb) / $(aggstat after_rss_mb) |
+| load average when the load started | $(aggstat load) |
 
 ## Go benchmarks
 
