@@ -207,6 +207,9 @@ log "sources and histogram under load at $big incidents"
 stop_server
 BIN=$BIN RUNS=${BENCH_AGG_RUNS:-5} DURATION=$DUR PORT=$((PORT + 1)) OUT=$results \
 	"$ROOT/docs/bench/aggregates.sh" "$DIR/gen-$big.db" >&2
+# The control: the same load on /healthz ("control run=N ..." lines).
+BIN=$BIN RUNS=${BENCH_AGG_RUNS:-5} DURATION=$DUR PORT=$((PORT + 1)) OUT=$results SCRIPT=healthz.lua \
+	"$ROOT/docs/bench/aggregates.sh" "$DIR/gen-$big.db" >&2
 
 # --- ingest throughput ---------------------------------------------------------------
 # 3,000 reports: the rate is the difference of two runs that each start by

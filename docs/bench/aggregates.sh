@@ -21,7 +21,9 @@
 # Environment: BIN (default bin/incidentmap), RUNS (default 5), DURATION
 # (seconds, default 20), PORT (default 18932), OUT (a file to append the
 # lines to), COLD=1 to start the load at the first answer instead of when
-# warm (the point cache still loading).
+# warm (the point cache still loading), SCRIPT=healthz.lua for the
+# control run (the same load on /healthz; the lines then start with
+# "control" instead of "aggregates").
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
@@ -30,6 +32,9 @@ BIN=${BIN:-$ROOT/bin/incidentmap}
 RUNS=${RUNS:-5}
 DUR=${DURATION:-20}
 ADDR=127.0.0.1:${PORT:-18932}
+SCRIPT=${SCRIPT:-aggregates.lua}
+KIND=aggregates
+[ "$SCRIPT" = aggregates.lua ] || KIND=control
 LOG=$(mktemp -d)
 PID=
 stop() { [ -n "$PID" ] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null || true; PID=; }
@@ -53,7 +58,7 @@ for run in $(seq 1 "$RUNS"); do
 	load=$(cut -d' ' -f1 /proc/loadavg)
 	echo 5 >"/proc/$PID/clear_refs" 2>/dev/null || true
 	: >"$LOG/version.txt"
-	wrk -t2 -c16 -d"${DUR}s" --timeout 300s -s "$ROOT/docs/bench/aggregates.lua" "http://$ADDR" >"$LOG/wrk.txt" 2>&1 &
+	wrk -t2 -c16 -d"${DUR}s" --timeout 300s -s "$ROOT/docs/bench/$SCRIPT" "http://$ADDR" >"$LOG/wrk.txt" 2>&1 &
 	WRK=$!
 	sleep 0.5
 	# Probes in the background, each on its own, so that a slow answer
@@ -72,7 +77,7 @@ for run in $(seq 1 "$RUNS"); do
 	result=$(grep '^RESULT' "$LOG/wrk.txt" | sed 's/^RESULT //') || { echo "aggregates: wrk failed: $(cat "$LOG/wrk.txt")" >&2; exit 1; }
 	version=$(sort -n -k2 "$LOG/version.txt" | awk '{ ms = $2 * 1000; n++; v[n] = ms; if ($1 != 200 || ms >= 100) slow++; if (ms > max) max = ms }
 		END { printf "version_n=%d version_p50_ms=%.1f version_max_ms=%.1f version_slow=%d", n, v[int((n + 1) / 2)], max, slow + 0 }')
-	line="aggregates run=$run $result $version idle_rss_mb=$idle peak_rss_mb=$peak after_rss_mb=$after load=$load duration=$DUR"
+	line="$KIND run=$run $result $version idle_rss_mb=$idle peak_rss_mb=$peak after_rss_mb=$after load=$load duration=$DUR"
 	echo "$line"
 	[ -n "${OUT:-}" ] && echo "$line" >>"$OUT"
 	stop

@@ -12,10 +12,11 @@ wrkf() { awk -v n="$1" -v q="$2" -v m="$3" -v f="$4" '$1 == "wrk" && $2 == n && 
 sizes=$(awk '$1 == "dbsize" {print $2}' "$R")
 big=$(echo "$sizes" | grep -x 1000000 || echo "$sizes" | tail -1)
 fmt() { awk -v x="$1" 'BEGIN { if (x == "") print "—"; else printf "%s", x }'; }
-# aggvals FIELD: the field's values over docs/bench/aggregates.sh's runs, sorted
-aggvals() { awk -v f="$1" '$1 == "aggregates" { for (i = 2; i <= NF; i++) { split($i, kv, "="); if (kv[1] == f) print kv[2] } }' "$R" | sort -g; }
-# aggstat FIELD: "median (min–max)" of those values; "—" when none
-aggstat() { aggvals "$1" | awk '{ v[NR] = $1 } END { if (NR == 0) { printf "—"; exit }
+# aggvals FIELD [KIND]: the field's values over docs/bench/aggregates.sh's
+# runs (KIND aggregates, or control for the /healthz runs), sorted
+aggvals() { awk -v f="$1" -v k="${2:-aggregates}" '$1 == k { for (i = 2; i <= NF; i++) { split($i, kv, "="); if (kv[1] == f) print kv[2] } }' "$R" | sort -g; }
+# aggstat FIELD [KIND]: "median (min–max)" of those values; "—" when none
+aggstat() { aggvals "$1" "${2:-}" | awk '{ v[NR] = $1 } END { if (NR == 0) { printf "—"; exit }
 	m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
 	if (v[1] == v[NR]) printf "%s", m; else printf "%s (%s–%s)", m, v[1], v[NR] }'; }
 aggmax() { aggvals "$1" | tail -1; }
@@ -162,16 +163,19 @@ source-list and histogram requests (\`docs/bench/aggregates.lua\`: half of them 
 by 10⁻⁷° each time, so no cache answers them), while \`/api/version\` is asked twice a second. Median
 of the runs, and in brackets the range.
 
-| | median (range) |
-|---|---|
-| counts answered per second | $(aggstat rps) |
-| count latency p50 / p99 / max, ms | $(aggstat p50_ms) / $(aggstat p99_ms) / $(aggstat max_ms) |
-| requests answered; of them 429 | $(aggstat requests); $(aggstat s429) |
-| \`/api/version\`: median, ms | $(aggstat version_p50_ms) |
-| \`/api/version\`: slowest probe, ms | $(aggstat version_max_ms) |
-| \`/api/version\` probes ≥ 100 ms (of $(aggstat version_n)) | $(aggstat version_slow) |
-| RSS idle before the load / peak under it / 5 s after, MB | $(aggstat idle_rss_mb) / $(aggstat peak_rss_mb) / $(aggstat after_rss_mb) |
-| load average when the load started | $(aggstat load) |
+The control runs put the same sixteen connections on \`/healthz\` (\`docs/bench/healthz.lua\`): the
+cores as busy, no counting, so they show what the machine alone adds to \`/api/version\`.
+
+| | counts: median (range) | control, \`/healthz\`: median (range) |
+|---|---|---|
+| requests answered per second | $(aggstat rps) | $(aggstat rps control) |
+| latency p50 / p99 / max, ms | $(aggstat p50_ms) / $(aggstat p99_ms) / $(aggstat max_ms) | $(aggstat p50_ms control) / $(aggstat p99_ms control) / $(aggstat max_ms control) |
+| requests answered; of them 429 | $(aggstat requests); $(aggstat s429) | $(aggstat requests control); — |
+| \`/api/version\`: median, ms | $(aggstat version_p50_ms) | $(aggstat version_p50_ms control) |
+| \`/api/version\`: slowest probe, ms | $(aggstat version_max_ms) | $(aggstat version_max_ms control) |
+| \`/api/version\` probes ≥ 100 ms (of $(aggstat version_n)) | $(aggstat version_slow) | $(aggstat version_slow control) |
+| RSS idle before the load / peak under it / 5 s after, MB | $(aggstat idle_rss_mb) / $(aggstat peak_rss_mb) / $(aggstat after_rss_mb) | $(aggstat idle_rss_mb control) / $(aggstat peak_rss_mb control) / $(aggstat after_rss_mb control) |
+| load average when the load started | $(aggstat load) | $(aggstat load control) |
 
 ## Go benchmarks
 
