@@ -25,8 +25,8 @@ import (
 // (a bitmap of them for the sources, a counter per day for the
 // histogram) plus, for the sources, one AND of that bitmap with each
 // source's set: a few milliseconds. Results are kept per filter for the
-// snapshot's data version (pointCache.aggs), so the map's usual requests
-// are counted once per version.
+// snapshot's data version (pointCache.aggs, within aggBudget bytes), so
+// the map's usual requests are counted once per version.
 
 // sourceSet is one outlet or claimant with the ids of the incidents that
 // name it: a bitmap over the id space when it names more than one
@@ -204,32 +204,19 @@ func (db *DB) aggregateSnapshot(ctx context.Context) (*pointSnapshot, error) {
 	return nil, nil
 }
 
-// agg returns the aggregate cached under key for snapshot s.
+// aggBudget bounds the bytes of the counts kept per data version: the
+// map's usual filters take a few kilobytes each; at 1M incidents a
+// source filter's id set takes 125 KB.
+const aggBudget = 16 << 20
+
+// agg returns the aggregate cached under key for snapshot s's version.
 func (c *pointCache) agg(s *pointSnapshot, key string) (any, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.cur != s {
-		return nil, false
-	}
-	v, ok := c.aggs[key]
-	return v, ok
+	return c.aggs.Get(s.version, key)
 }
 
-// maxAggs bounds the aggregates kept per version: the map's own requests
-// are a handful of filters; distinct boxes are counted afresh.
-const maxAggs = 256
-
-// putAgg caches v under key for snapshot s, if s is still current.
-func (c *pointCache) putAgg(s *pointSnapshot, key string, v any) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.cur != s {
-		return
-	}
-	if c.aggs == nil || len(c.aggs) >= maxAggs {
-		c.aggs = map[string]any{}
-	}
-	c.aggs[key] = v
+// putAgg caches v, of about size bytes, under key for s's version.
+func (c *pointCache) putAgg(s *pointSnapshot, key string, v any, size int) {
+	c.aggs.Put(s.version, aggBudget, key, v, int64(size+len(key)))
 }
 
 // aggKey identifies f's selection (paging aside) for the aggregate cache.
@@ -354,7 +341,11 @@ func (db *DB) cachedSources(ctx context.Context, s *pointSnapshot, f geo.Inciden
 	slices.SortFunc(counts, func(a, b geo.SourceCount) int {
 		return cmp.Or(cmp.Compare(b.Count, a.Count), compareNoCase(a.Name, b.Name), cmp.Compare(a.Kind, b.Kind))
 	})
-	db.points.putAgg(s, key, counts)
+	size := 0
+	for _, c := range counts {
+		size += 40 + len(c.Name)
+	}
+	db.points.putAgg(s, key, counts, size)
 	return slices.Clone(counts), nil
 }
 
@@ -408,7 +399,7 @@ func (db *DB) cachedDays(ctx context.Context, s *pointSnapshot, f geo.IncidentFi
 	if err != nil {
 		return nil, err
 	}
-	db.points.putAgg(s, key, days)
+	db.points.putAgg(s, key, days, 16*len(days))
 	return days, nil
 }
 
@@ -431,7 +422,7 @@ func (db *DB) sourceFilterSet(s *pointSnapshot, f geo.IncidentFilter) []uint64 {
 			ss.orInto(set)
 		}
 	}
-	db.points.putAgg(s, key, set)
+	db.points.putAgg(s, key, set, 8*len(set))
 	return set
 }
 

@@ -78,8 +78,9 @@ func mustLoadSmallPointCache(tb testing.TB, db *DB) {
 		tb.Fatal(err)
 	}
 	db.points.mu.Lock()
-	db.points.cur, db.points.sets, db.points.aggs = s, nil, nil
+	db.points.cur, db.points.sets = s, nil
 	db.points.mu.Unlock()
+	db.points.aggs.Drop()
 }
 
 // aggregateFilters are the filters /api/sources and /api/histogram are

@@ -195,9 +195,7 @@ func BenchmarkAggregatesDB(b *testing.B) {
 		for _, kind := range []string{"sources", "histogram"} {
 			b.Run(bm.name+"/"+kind, func(b *testing.B) {
 				for b.Loop() {
-					db.points.mu.Lock()
-					db.points.aggs = nil
-					db.points.mu.Unlock()
+					db.points.aggs.Drop()
 					var err error
 					if kind == "sources" {
 						_, err = db.FindSources(ctx, bm.f)

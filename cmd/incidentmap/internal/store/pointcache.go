@@ -13,6 +13,7 @@ import (
 
 	"golang.org/x/sync/singleflight"
 
+	"github.com/incidentmap/incidentmap/cmd/incidentmap/internal/vcache"
 	"github.com/incidentmap/incidentmap/geo"
 	"github.com/incidentmap/incidentmap/tiles"
 )
@@ -37,9 +38,9 @@ type pointCache struct {
 	// built is closed when the build running (building) ends; nil when
 	// none runs, or when a test holds building without a build.
 	built    chan struct{}
-	sets     map[string][]uint64 // id bitmaps by filter, for cur's version
-	setLoads singleflight.Group  // idSet queries running, by version and filter
-	aggs     map[string]any      // counts by source and by day, by filter, for cur's version (aggregates.go)
+	sets     map[string][]uint64     // id bitmaps by filter, for cur's version
+	setLoads singleflight.Group      // idSet queries running, by version and filter
+	aggs     vcache.Map[string, any] // counts by source and by day, by filter and data version (aggregates.go)
 	// smallAt is the last version at which the table was too small to
 	// cache, so that every query on a small table does not re-count it.
 	smallAt int64
@@ -149,7 +150,7 @@ func (c *pointCache) end(built chan struct{}, s *pointSnapshot, err error, v int
 	case s == nil:
 		c.smallAt = v // too few incidents to be worth caching
 	case c.cur == nil || s.version > c.cur.version:
-		c.cur, c.sets, c.aggs = s, nil, nil
+		c.cur, c.sets = s, nil
 	}
 }
 

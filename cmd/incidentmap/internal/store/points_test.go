@@ -31,8 +31,9 @@ func mustLoadPointCache(tb testing.TB, db *DB) {
 		tb.Fatal(err)
 	}
 	db.points.mu.Lock()
-	db.points.cur, db.points.sets, db.points.aggs = s, nil, nil
+	db.points.cur, db.points.sets = s, nil
 	db.points.mu.Unlock()
+	db.points.aggs.Drop()
 }
 
 // findAllIDs pages through FindIncidents and returns every matching id.
