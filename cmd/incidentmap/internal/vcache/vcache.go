@@ -94,7 +94,7 @@ func (m *Map[K, V]) Get(version int64, key K) (V, bool) {
 func (m *Map[K, V]) Put(version, budget int64, key K, v V, size int64) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if budget <= 0 || !m.at(version) {
+	if budget <= 0 || size > budget || !m.at(version) {
 		return
 	}
 	if m.items == nil {
@@ -105,7 +105,15 @@ func (m *Map[K, V]) Put(version, budget int64, key K, v V, size int64) {
 	}
 	m.items[key] = entry[V]{v, size}
 	m.size += size
-	m.trim(budget)
+	if m.size > budget {
+		// Make room among the others: the value just put is the one
+		// about to be asked for again.
+		delete(m.items, key)
+		m.size -= size
+		m.trim(budget - size)
+		m.items[key] = entry[V]{v, size}
+		m.size += size
+	}
 }
 
 // at moves the map on to version when it is newer, dropping everything,
