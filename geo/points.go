@@ -3,16 +3,15 @@ package geo
 import "context"
 
 // PointRow is one incident reduced to what map tiles, clusters and static
-// maps draw. It has the same fields, in the same order, as tiles.Point, so
-// the server converts one to the other with a plain conversion
-// (tiles.Point(row)) without geo importing tiles.
+// maps draw; tiles.Point is the same type. It is kept small (64 bytes) so
+// that a million of them fit in memory and cluster fast.
 //
 // Source and Role are shared (interned) strings: a million rows hold a few
 // dozen distinct values, and callers may compare them by value as usual.
 type PointRow struct {
 	ID        int64
 	Lon, Lat  float64
-	Date      int32 // event date as days since 1970-01-01 (UTC)
+	Date      int32 // event date as days since 1970-01-01 (UTC); 0 when unknown
 	Precision int8  // geographic precision code, 1 (exact) to 3 (province)
 	Disputed  bool
 	Source    string // the outlet of the first report

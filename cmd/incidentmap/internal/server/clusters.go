@@ -167,7 +167,7 @@ func (s *Server) handleClusters(w http.ResponseWriter, r *http.Request) error {
 		err = s.Points.EachPoint(r.Context(), all, geo.WorldBound(), func(p geo.PointRow) error {
 			matched++
 			if p.Lon >= cover.Min[0] && p.Lon <= cover.Max[0] && p.Lat >= cover.Min[1] && p.Lat <= cover.Max[1] {
-				pts = append(pts, tiles.Point(p))
+				pts = append(pts, p)
 			}
 			return nil
 		})

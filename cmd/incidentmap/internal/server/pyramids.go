@@ -120,7 +120,7 @@ func (c *PyramidCache) build(ctx context.Context, ps geo.PointService, v int64, 
 	}
 	var pts []tiles.Point
 	err := ps.EachPoint(ctx, geo.IncidentFilter{Roles: roles}, geo.WorldBound(), func(p geo.PointRow) error {
-		pts = append(pts, tiles.Point(p))
+		pts = append(pts, p)
 		return nil
 	})
 	if err != nil {

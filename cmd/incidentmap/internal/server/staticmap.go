@@ -74,7 +74,7 @@ func StaticMapOptions(ctx context.Context, points geo.PointService, base *tiles.
 		o.BBox = orb.Bound{Min: orb.Point{b[0], b[1]}, Max: orb.Point{b[2], b[3]}}
 	}
 	err = points.EachPoint(ctx, f, bound, func(p geo.PointRow) error {
-		o.Points = append(o.Points, tiles.Point(p))
+		o.Points = append(o.Points, p)
 		return nil
 	})
 	if err != nil {

@@ -40,7 +40,7 @@ var pointPool = sync.Pool{New: func() any { return new([]tiles.Point) }}
 func collectPoints(ctx context.Context, ps geo.PointService, f geo.IncidentFilter, bound [4]float64, buf *[]tiles.Point) error {
 	pts := (*buf)[:0]
 	err := ps.EachPoint(ctx, f, bound, func(p geo.PointRow) error {
-		pts = append(pts, tiles.Point(p))
+		pts = append(pts, p)
 		return nil
 	})
 	*buf = pts
