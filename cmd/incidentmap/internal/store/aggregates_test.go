@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/incidentmap/incidentmap/geo"
+	"github.com/incidentmap/incidentmap/geo/spatial"
 )
 
 // mixedReports stores n reports through CreateReport (merges included)
@@ -74,9 +75,11 @@ func mustLoadSmallPointCache(tb testing.TB, db *DB) {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	if s.version, err = db.DataVersion(ctx); err != nil {
+	v, err := db.DataVersion(ctx)
+	if err != nil {
 		tb.Fatal(err)
 	}
+	s = s.AtVersion(v)
 	db.points.mu.Lock()
 	db.points.cur, db.points.sets = s, nil
 	db.points.mu.Unlock()
@@ -164,15 +167,15 @@ func TestAggregatesMatchSQL(t *testing.T) {
 					// SQL named it by an arbitrary row's spelling, which
 					// changed with the filter.
 					if !slices.EqualFunc(got, want, func(a, b geo.SourceCount) bool {
-						return compareNoCase(a.Name, b.Name) == 0 && a.Kind == b.Kind && a.Count == b.Count
+						return spatial.CompareNoCase(a.Name, b.Name) == 0 && a.Kind == b.Kind && a.Count == b.Count
 					}) {
 						t.Errorf("FindSources from memory:\n%v\nin SQL:\n%v", got, want)
 					}
 					for _, c := range got {
-						if spelling := spellings[foldNoCase(c.Name)]; spelling != "" && spelling != c.Name {
+						if spelling := spellings[spatial.FoldNoCase(c.Name)]; spelling != "" && spelling != c.Name {
 							t.Errorf("source %q, but under another filter %q: want one spelling", c.Name, spelling)
 						}
-						spellings[foldNoCase(c.Name)] = c.Name
+						spellings[spatial.FoldNoCase(c.Name)] = c.Name
 					}
 					total := 0
 					for _, interval := range []string{"day", "week", "month"} {

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/incidentmap/incidentmap/geo"
+	"github.com/incidentmap/incidentmap/geo/spatial"
 )
 
 // maxFilterSources bounds f.Sources so one request cannot build a huge
@@ -128,27 +129,12 @@ func validateFilter(f geo.IncidentFilter) error {
 	return nil
 }
 
-// roleNums returns the role codes f selects: incidents only by default.
-func roleNums(roles []geo.Role) (incident, mention bool) {
-	if len(roles) == 0 {
-		return true, false
-	}
-	for _, r := range roles {
-		if r == geo.RoleMention {
-			mention = true
-		} else {
-			incident = true
-		}
-	}
-	return incident, mention
-}
-
 // buildQuery compiles f, ignoring Limit, Offset and AfterID.
 func buildQuery(f geo.IncidentFilter) (*query, error) {
 	if err := validateFilter(f); err != nil {
 		return nil, err
 	}
-	incident, mention := roleNums(f.Roles)
+	incident, mention := spatial.Roles(f.Roles)
 	q := &query{alias: "i", from: "incidents i"}
 	if b := f.BBox; b != nil && !narrowDates(f) {
 		q = &query{alias: "r", from: "incidents_rtree r"}

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/incidentmap/incidentmap/geo"
+	"github.com/incidentmap/incidentmap/geo/spatial"
 )
 
 // Histogram counts incidents matching f per day, week (starting Monday) or
@@ -18,7 +19,7 @@ func (db *DB) Histogram(ctx context.Context, f geo.IncidentFilter, interval stri
 		return nil, err
 	}
 	if interval != "day" && interval != "week" && interval != "month" {
-		return nil, intervalError(interval)
+		return nil, spatial.IntervalError(interval)
 	}
 	s, err := db.aggregateSnapshot(ctx)
 	if err != nil {
@@ -31,7 +32,7 @@ func (db *DB) Histogram(ctx context.Context, f geo.IncidentFilter, interval stri
 	if err != nil {
 		return nil, err
 	}
-	return bucketDays(days, interval)
+	return spatial.BucketDays(days, interval)
 }
 
 // histogramSQL is Histogram in SQL.
@@ -53,7 +54,7 @@ func (db *DB) histogramSQL(ctx context.Context, f geo.IncidentFilter, interval s
 	case "month":
 		bucket = "CAST(strftime('%s', date(day * 86400, 'unixepoch', 'start of month')) AS INTEGER) / 86400"
 	default:
-		return nil, intervalError(interval)
+		return nil, spatial.IntervalError(interval)
 	}
 	tx, err := db.beginRead(ctx)
 	if err != nil {

@@ -2,91 +2,100 @@ package store
 
 import (
 	"context"
-	"math"
-	"math/bits"
-	"sync"
+	"fmt"
 
 	"github.com/incidentmap/incidentmap/geo"
+	"github.com/incidentmap/incidentmap/geo/spatial"
 )
 
-// FindIncidents answers from the point cache when it is at the data
-// version asked: the count and the page's ids come from a walk over the
-// in-memory records, and SQL only reads the page's rows by primary key.
-// In SQL the count alone is a scan of every match (250,000 R*Tree hits for
-// a region at 1M incidents) and the page a sort of them; in memory the
-// same walk is a few milliseconds, so a query's cost follows its page, not
-// its match count.
+// Queries answered from the point cache's snapshot: the walks are package
+// spatial's; what is left here is the SQL that selects the id sets of the
+// filters the records do not hold (sources, report).
+//
+// FindIncidents answers from the snapshot when it is at the data version
+// asked: the count and the page's ids come from a walk over the in-memory
+// records (spatial.Snapshot.Page), and SQL only reads the page's rows by
+// primary key.
 
-// bitmaps recycles the per-query id bitmaps (125 KB at 1M incidents), the
-// only memory a query needs beyond its page.
-var bitmaps = sync.Pool{New: func() any { return new([]uint64) }}
+// eachCachedPoint answers EachPoint from snapshot s.
+func (db *DB) eachCachedPoint(ctx context.Context, s *spatial.Snapshot, f geo.IncidentFilter, b [4]float64, fn func(geo.PointRow) error) error {
+	m, err := db.pointMatcher(ctx, s, f)
+	if err != nil {
+		return err
+	}
+	return s.Each(ctx, m, b, fn)
+}
 
 // cachedPage returns the ids of f's page (AfterID, Offset, limit applied),
-// in id order, and how many incidents match f in all. Matches after
-// AfterID are marked in a bitmap over the id space, which is then read
-// from AfterID on: linear in the matches plus the id space / 64, with no
-// sort (a sort of 250,000 matches alone takes 15 ms).
-func (db *DB) cachedPage(ctx context.Context, s *pointSnapshot, f geo.IncidentFilter, limit int) ([]int64, int, error) {
+// in id order, and how many incidents match f in all.
+func (db *DB) cachedPage(ctx context.Context, s *spatial.Snapshot, f geo.IncidentFilter, limit int) ([]int64, int, error) {
 	m, err := db.pointMatcher(ctx, s, f)
 	if err != nil {
 		return nil, 0, err
 	}
-	bp := bitmaps.Get().(*[]uint64)
-	defer bitmaps.Put(bp)
-	words := int(s.maxID/64) + 1
-	if cap(*bp) < words {
-		*bp = make([]uint64, words)
-	}
-	bm := (*bp)[:words]
-	clear(bm)
-	n := 0
-	after, sets := f.AfterID, len(m.idSets) > 0
-	mark := func(recs []pointRec, b [4]float64) error {
-		for len(recs) > 0 {
-			if ctx.Err() != nil {
-				return ctx.Err()
-			}
-			chunk := recs[:min(len(recs), 1<<16)]
-			recs = recs[len(chunk):]
-			for i := range chunk {
-				p := &chunk[i]
-				if p.lon < b[0] || p.lon > b[2] || p.lat < b[1] || p.lat > b[3] ||
-					!m.matchFields(p) || (sets && !m.matchSets(p)) {
-					continue
-				}
-				n++
-				if p.id > after {
-					bm[p.id>>6] |= 1 << (uint64(p.id) & 63)
-				}
-			}
+	return s.Page(ctx, m, f, limit)
+}
+
+// pointMatcher compiles f for s; id filters come from SQL as bitmaps,
+// cached with the snapshot.
+func (db *DB) pointMatcher(ctx context.Context, s *spatial.Snapshot, f geo.IncidentFilter) (*spatial.Matcher, error) {
+	m := spatial.NewMatcher(f)
+	if len(f.Sources) > 0 {
+		cond, args := sourceCond(f)
+		set, err := db.idSet(ctx, s, `SELECT s.incident_id FROM incident_sources s WHERE `+cond, args...)
+		if err != nil {
+			return nil, err
 		}
-		return nil
+		m.AddSet(set)
 	}
-	if f.BBox == nil {
-		err = mark(s.recs, [4]float64{-180, -90, 180, 90})
-	} else {
-		b := *f.BBox
-		for _, span := range s.spans(b) {
-			if err = mark(s.recs[span[0]:span[1]], b); err != nil {
-				break
-			}
+	if f.ReportID > 0 {
+		set, err := db.idSet(ctx, s, `SELECT incident_id FROM incident_reports WHERE report_id = ?`, f.ReportID)
+		if err != nil {
+			return nil, err
+		}
+		m.AddSet(set)
+	}
+	return m, nil
+}
+
+// idSet returns the bitmap of the ids a query selects, cached for s's
+// version. The query runs in its own read transaction, which may see a
+// newer version than s; the tile is then at most one write behind, and its
+// ETag (keyed by the version asked) is replaced at the next request.
+func (db *DB) idSet(ctx context.Context, s *spatial.Snapshot, query string, args ...any) (spatial.Bitmap, error) {
+	key := fmt.Sprintf("%s\x00%q", query, args)
+	c := &db.points
+	c.mu.Lock()
+	if c.cur == s && c.sets != nil {
+		if set, ok := c.sets[key]; ok {
+			c.mu.Unlock()
+			return set, nil
 		}
 	}
+	c.mu.Unlock()
+	// Concurrent requests with the same filter share one query: at 1M
+	// incidents a popular source's query takes ~100 ms, and sixteen of them
+	// at once (the first requests after a write) took over 2 s each.
+	v, err, _ := c.setLoads.Do(fmt.Sprintf("%d\x00%s", s.Version(), key), func() (any, error) {
+		// Not the first asker's context: its client leaving must not fail
+		// the others waiting for the same set.
+		ids, err := queryIDs(context.WithoutCancel(ctx), db.rdb, query, args...)
+		if err != nil {
+			return nil, FormatError(err)
+		}
+		set := spatial.BitmapOf(ids, s.MaxID())
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		if c.cur == s {
+			if c.sets == nil || len(c.sets) >= 64 {
+				c.sets = map[string]spatial.Bitmap{}
+			}
+			c.sets[key] = set
+		}
+		return set, nil
+	})
 	if err != nil {
-		return nil, 0, err
+		return nil, err
 	}
-	page := make([]int64, 0, min(limit, n))
-	seen, want := 0, f.Offset+limit
-	if want < f.Offset {
-		want = math.MaxInt // overflow: every match
-	}
-	for w := 0; w < words && seen < want; w++ {
-		for word := bm[w]; word != 0 && seen < want; word &= word - 1 {
-			if seen >= f.Offset {
-				page = append(page, int64(w)<<6|int64(bits.TrailingZeros64(word)))
-			}
-			seen++
-		}
-	}
-	return page, n, nil
+	return v.(spatial.Bitmap), nil
 }

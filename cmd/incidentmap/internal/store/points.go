@@ -5,6 +5,7 @@ import (
 	"database/sql"
 
 	"github.com/incidentmap/incidentmap/geo"
+	"github.com/incidentmap/incidentmap/geo/spatial"
 )
 
 var _ geo.PointService = (*DB)(nil)
@@ -19,8 +20,8 @@ const pointColumns = `i.id, i.lon, i.lat, i.day, i.precision, i.disputed, i.sour
 // Map tiles at low zoom cover most of the table (a z4 tile over the Middle
 // East holds nearly every incident of a conflict dataset), so the answer
 // comes from an in-memory copy of the point columns, sorted along a
-// Z-order curve, whenever that copy is at the current data version; see
-// pointCache. Otherwise, while the copy is (re)built in the background,
+// Z-order curve (package spatial), whenever that copy is at the current
+// data version; see pointCache. Otherwise, while the copy is (re)built in the background,
 // the answer comes from SQL, driven by the R*Tree as FindIncidents is.
 func (db *DB) EachPoint(ctx context.Context, f geo.IncidentFilter, bound [4]float64, fn func(geo.PointRow) error) error {
 	if err := validateFilter(f); err != nil {
@@ -83,7 +84,7 @@ func (db *DB) eachPointSQL(ctx context.Context, f geo.IncidentFilter, b [4]float
 		return FormatError(err)
 	}
 	defer rows.Close()
-	var names stringTable
+	var names spatial.Names
 	for rows.Next() {
 		p, err := scanPoint(rows, &names)
 		if err != nil {
@@ -98,7 +99,7 @@ func (db *DB) eachPointSQL(ctx context.Context, f geo.IncidentFilter, b [4]float
 
 // scanPoint reads one row of pointColumns, sharing source strings through
 // names so that a million rows allocate a few dozen strings.
-func scanPoint(rows *sql.Rows, names *stringTable) (geo.PointRow, error) {
+func scanPoint(rows *sql.Rows, names *spatial.Names) (geo.PointRow, error) {
 	var p geo.PointRow
 	var day, prec, disputed, role int64
 	var source sql.RawBytes
@@ -106,39 +107,7 @@ func scanPoint(rows *sql.Rows, names *stringTable) (geo.PointRow, error) {
 		return p, err
 	}
 	p.Date, p.Precision, p.Disputed = int32(day), int8(prec), disputed != 0
-	p.Source = names.intern(source)
+	p.Source = names.Intern(source)
 	p.Role = string(roleFromNum(int(role)))
 	return p, nil
-}
-
-// stringTable interns strings read as raw bytes.
-type stringTable struct {
-	m     map[string]uint16
-	names []string
-}
-
-// intern returns the shared copy of b.
-func (t *stringTable) intern(b []byte) string {
-	return t.names[t.index(b)]
-}
-
-// index returns b's number, adding it if new. The map lookup with
-// string(b) as key does not allocate.
-func (t *stringTable) index(b []byte) uint16 {
-	if i, ok := t.m[string(b)]; ok {
-		return i
-	}
-	if t.m == nil {
-		t.m = map[string]uint16{}
-	}
-	if len(t.names) == 1<<16-1 {
-		// More distinct outlets than a uint16 numbers: share the last
-		// slot's name rather than fail; tiles only show the name.
-		return uint16(len(t.names) - 1)
-	}
-	s := string(b)
-	i := uint16(len(t.names))
-	t.m[s] = i
-	t.names = append(t.names, s)
-	return i
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/incidentmap/incidentmap/geo"
+	"github.com/incidentmap/incidentmap/geo/spatial"
 )
 
 // mustLoadPointCache builds the point cache synchronously, as the
@@ -27,9 +28,11 @@ func mustLoadPointCache(tb testing.TB, db *DB) {
 	}
 	// bulkIncidents publishes a made-up version; the snapshot must carry
 	// the one readers see or it would never be used.
-	if s.version, err = db.DataVersion(context.Background()); err != nil {
+	v, err := db.DataVersion(context.Background())
+	if err != nil {
 		tb.Fatal(err)
 	}
+	s = s.AtVersion(v)
 	db.points.mu.Lock()
 	db.points.cur, db.points.sets = s, nil
 	db.points.mu.Unlock()
@@ -219,21 +222,6 @@ func TestEachPointRejectsBadBound(t *testing.T) {
 	}
 }
 
-func TestKeyRangesCoverTheBound(t *testing.T) {
-	for _, b := range [][4]float64{geo.WorldBound(), {36, 35, 37, 36}, {-0.5, -0.5, 0.5, 0.5}, {179, -10, 180, 10}, {36.6, 35.9, 36.6, 35.9}} {
-		ranges := keyRanges(b)
-		if len(ranges) == 0 || len(ranges) > 16 {
-			t.Fatalf("keyRanges(%v) = %d ranges", b, len(ranges))
-		}
-		for _, p := range [][2]float64{{b[0], b[1]}, {b[2], b[3]}, {(b[0] + b[2]) / 2, (b[1] + b[3]) / 2}, {b[0], b[3]}} {
-			k := uint64(mortonKey(p[0], p[1]))
-			if !slices.ContainsFunc(ranges, func(r [2]uint64) bool { return k >= r[0] && k < r[1] }) {
-				t.Errorf("keyRanges(%v) misses point %v (key %d)", b, p, k)
-			}
-		}
-	}
-}
-
 // BenchmarkEachPoint reads the points of a z4 tile over the Middle East
 // (nearly the whole table) and a z8 tile over Idlib from 1,000,000
 // incidents, from SQL and from the cache. Building the database takes
@@ -254,7 +242,7 @@ func BenchmarkEachPoint(b *testing.B) {
 	}
 	start := time.Now()
 	mustLoadPointCache(b, db)
-	b.Logf("cache of %d points loaded in %v", len(db.points.cur.recs), time.Since(start))
+	b.Logf("cache of %d points loaded in %v", db.points.cur.Len(), time.Since(start))
 	for _, bm := range []struct {
 		name  string
 		bound [4]float64
@@ -272,7 +260,7 @@ func BenchmarkEachPoint(b *testing.B) {
 				cur := db.points.cur
 				if !cached {
 					// A snapshot at an impossible version is never used.
-					db.points.cur = &pointSnapshot{version: -1}
+					db.points.cur = spatial.NewBuilder(-1, 0).Build()
 				}
 				db.points.mu.Unlock()
 				defer func() { db.points.mu.Lock(); db.points.cur = cur; db.points.mu.Unlock() }()
