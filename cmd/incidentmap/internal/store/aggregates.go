@@ -27,8 +27,8 @@ import (
 // snapshot's data version (pointCache.aggs, within aggBudget bytes), so
 // the map's usual requests are counted once per version.
 
-// readSourceSets reads every source's incidents in tx into b, which also read
-// the point records, so both are of one data version. One row per name,
+// readSourceSets reads every source's incidents in tx into b; tx also
+// read the point records, so both are of one data version. One row per name,
 // grouped NOCASE as the names are compared everywhere else, with the ids
 // of each kind as group_concat lists: the index incident_sources_name
 // (name, incident_id, kind) is in that order, so SQLite neither sorts nor
@@ -114,36 +114,7 @@ func (db *DB) aggregateSnapshot(ctx context.Context) (*spatial.Snapshot, error) 
 	if err != nil {
 		return nil, err
 	}
-	c := &db.points
-	// The first wait may be for a build begun before v was published; the
-	// second is for one begun after it, which reads v or newer.
-	for range 3 {
-		c.mu.Lock()
-		cur, small := c.cur, c.smallAt == v
-		c.mu.Unlock()
-		switch {
-		case cur != nil && cur.Version() >= v:
-			return cur, nil
-		case small:
-			return nil, nil
-		}
-		built := c.refresh(db, v)
-		if built == nil {
-			continue // built meanwhile, or a test holds the cache
-		}
-		select {
-		case <-built:
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		}
-		c.mu.Lock()
-		failed := c.failedAt == v
-		c.mu.Unlock()
-		if failed {
-			return nil, nil // logged by refresh; SQL may still answer
-		}
-	}
-	return nil, nil
+	return db.points.idx.Await(ctx, v)
 }
 
 // aggBudget bounds the bytes of the counts kept per data version: the

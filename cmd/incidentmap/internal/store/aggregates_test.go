@@ -67,7 +67,7 @@ func mixedReports(tb testing.TB, db *DB, n int, seed uint64) {
 }
 
 // mustLoadSmallPointCache builds the point cache even for a table under
-// minCachedPoints, at the data version readers see.
+// spatial.MinPoints, at the data version readers see.
 func mustLoadSmallPointCache(tb testing.TB, db *DB) {
 	tb.Helper()
 	ctx := context.Background()
@@ -80,8 +80,9 @@ func mustLoadSmallPointCache(tb testing.TB, db *DB) {
 		tb.Fatal(err)
 	}
 	s = s.AtVersion(v)
+	db.points.idx.Publish(s)
 	db.points.mu.Lock()
-	db.points.cur, db.points.sets = s, nil
+	db.points.sets = nil
 	db.points.mu.Unlock()
 	db.points.aggs.Drop()
 }
@@ -211,7 +212,7 @@ func TestAggregatesMatchSQL(t *testing.T) {
 func TestAggregatesWaitForThePointCache(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpenDB(t)
-	bulkIncidents(t, db, minCachedPoints, 5)
+	bulkIncidents(t, db, spatial.MinPoints, 5)
 	// Back to the real version: bulkIncidents published a made-up one.
 	db.mu.Lock()
 	db.version, db.checked = 0, time.Time{}

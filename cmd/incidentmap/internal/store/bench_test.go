@@ -116,16 +116,15 @@ func BenchmarkFindIncidentsDB(b *testing.B) {
 	}
 	// "sql" answers from SQLite alone, "points" with the in-memory point
 	// cache, as the server does once it has loaded it.
+	release := func() {}
 	for _, mode := range []string{"sql", "points"} {
 		if mode == "points" {
-			db.points.mu.Lock()
-			db.points.building = false // undo holdPointCache
-			db.points.mu.Unlock()
+			release() // undo holdPointCache
 			if err := db.WarmPointCache(ctx); err != nil {
 				b.Fatal(err)
 			}
 		} else {
-			holdPointCache(db)
+			release = holdPointCache(db)
 		}
 		for _, bm := range queries {
 			b.Run(bm.name+"/"+mode, func(b *testing.B) { benchFind(b, db, bm.f, true) })
@@ -134,11 +133,9 @@ func BenchmarkFindIncidentsDB(b *testing.B) {
 }
 
 // holdPointCache drops the point cache and keeps it from being rebuilt,
-// so that queries are answered in SQL.
-func holdPointCache(db *DB) {
-	db.points.mu.Lock()
-	defer db.points.mu.Unlock()
-	db.points.cur, db.points.building = nil, true
+// so that queries are answered in SQL, until release.
+func holdPointCache(db *DB) (release func()) {
+	return db.points.idx.Hold(nil)
 }
 
 // benchFind runs FindIncidents(f) per iteration, clearing the count cache

@@ -246,7 +246,7 @@ func (db *DB) FindIncidents(ctx context.Context, f geo.IncidentFilter) ([]*geo.I
 		return nil, 0, err
 	}
 	defer tx.Rollback()
-	db.points.refresh(db, v)
+	db.points.refresh(v)
 	if _, cached := db.cachedCount(q, v); !cached && q.alias == "i" && f.BBox != nil {
 		// A box with a narrow date range is driven by the date index, and
 		// its page needs every match sorted by id anyway: one scan that

@@ -3,9 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
-	"log/slog"
 	"sync"
-	"time"
 
 	"golang.org/x/sync/singleflight"
 
@@ -14,113 +12,40 @@ import (
 )
 
 // pointCache keeps the point columns of every incident in memory, as a
-// spatial.Snapshot of one data version: the index itself, and the walks
-// and counts over it, are package spatial's; the store reads the rows,
-// computes the id sets of the filters the records do not hold, and
-// decides when the copy is used.
+// spatial.Snapshot of one data version held by a spatial.Index: the index
+// itself, the walks and counts over it, and when it is rebuilt are
+// package spatial's; the store reads the rows (loadPointSnapshot),
+// computes the id sets of the filters the records do not hold, and keeps
+// the per-version caches.
 //
 // The copy is rebuilt in the background when the data version moves on;
 // until it is ready, readers use SQL, so a reader never sees data older
 // than the version it asked at. Filters the records do not hold (sources,
-// report) are answered by an id bitmap from SQL, cached per version. The
+// report) are answered by an id bitmap from SQL, cached per snapshot. The
 // counts by source and by day (/api/sources, /api/histogram) use every
 // source's id set, read with the records (aggregates.go).
 type pointCache struct {
-	mu       sync.Mutex
-	cur      *spatial.Snapshot
-	building bool
-	// built is closed when the build running (building) ends; nil when
-	// none runs, or when a test holds building without a build.
-	built    chan struct{}
-	sets     map[string]spatial.Bitmap // id bitmaps by filter, for cur's version
-	setLoads singleflight.Group        // idSet queries running, by version and filter
-	aggs     vcache.Map[string, any]   // counts by source and by day, by filter and data version (aggregates.go)
-	// smallAt is the last version at which the table was too small to
-	// cache, so that every query on a small table does not re-count it.
-	smallAt int64
-	// failedAt is the last version whose build failed, so that readers
-	// waiting for a snapshot (aggregateSnapshot) stop waiting.
-	failedAt int64
+	idx spatial.Index // Load is db.loadPointSnapshot, set by Open
+	mu  sync.Mutex
+	// sets holds id bitmaps by filter for the snapshots at setsAt; a
+	// newer snapshot starts them afresh. (A version, not the snapshot:
+	// the old snapshot is not kept alive by its sets.)
+	setsAt   int64
+	sets     map[string]spatial.Bitmap
+	setLoads singleflight.Group      // idSet queries running, by version and filter
+	aggs     vcache.Map[string, any] // counts by source and by day, by filter and data version (aggregates.go)
 }
-
-// minCachedPoints is the table size from which the cache is worth its
-// memory (about 40 bytes per incident); smaller tables are fast in SQL.
-const minCachedPoints = 20_000
 
 // get returns the snapshot if it is at version v.
-func (c *pointCache) get(v int64) *spatial.Snapshot {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.cur != nil && c.cur.Version() == v {
-		return c.cur
-	}
-	return nil
-}
+func (c *pointCache) get(v int64) *spatial.Snapshot { return c.idx.At(v) }
 
-// refresh starts a background rebuild unless one is running. The build
-// reads the version and the rows in one transaction, so the snapshot is
-// consistent with the version it carries.
-//
-// It returns a channel closed when the build running (or just started)
-// ends, or nil when there is none: the copy is at v or newer, the table is
-// too small at v, or a test holds building.
-func (c *pointCache) refresh(db *DB, v int64) <-chan struct{} {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.building {
-		return c.built
-	}
-	if (c.cur != nil && c.cur.Version() >= v) || c.smallAt == v {
-		return nil
-	}
-	built := c.begin()
-	go func() {
-		start := time.Now()
-		s, err := db.loadPointSnapshot(context.Background(), minCachedPoints)
-		c.mu.Lock()
-		defer c.mu.Unlock()
-		c.end(built, s, err, v)
-		if err != nil {
-			slog.Warn("point cache: load failed; tiles are read from SQL", "err", err)
-			return
-		}
-		if s != nil {
-			slog.Debug("point cache loaded", "version", s.Version(), "points", s.Len(), "took", time.Since(start))
-		}
-	}()
-	return built
-}
-
-// begin marks a build as running and returns the channel end closes.
-// The caller holds mu.
-func (c *pointCache) begin() chan struct{} {
-	c.building = true
-	c.built = make(chan struct{})
-	return c.built
-}
-
-// end publishes the result of the build begun with built, asked at
-// version v: s becomes current if it is newer; nil s means the table was
-// too small at v. The caller holds mu.
-func (c *pointCache) end(built chan struct{}, s *spatial.Snapshot, err error, v int64) {
-	c.building = false
-	if c.built == built {
-		c.built = nil
-	}
-	defer close(built)
-	switch {
-	case err != nil:
-		c.failedAt = v
-	case s == nil:
-		c.smallAt = v // too few incidents to be worth caching
-	case c.cur == nil || s.Version() > c.cur.Version():
-		c.cur, c.sets = s, nil
-	}
-}
+// refresh starts a background rebuild unless one is running; see
+// spatial.Index.Refresh.
+func (c *pointCache) refresh(v int64) <-chan struct{} { return c.idx.Refresh(v) }
 
 // loadPointSnapshot reads every incident's point columns; nil when the
-// table holds fewer than minPoints incidents (minCachedPoints, but tests
-// cache small tables).
+// table holds fewer than minPoints incidents (spatial.MinPoints, but
+// tests cache small tables).
 func (db *DB) loadPointSnapshot(ctx context.Context, minPoints int) (s *spatial.Snapshot, err error) {
 	// On a connection closed afterwards: the scan's pages would otherwise
 	// stay in a pooled connection's cache.
@@ -192,30 +117,14 @@ func (b *rawBytes) Scan(v any) error {
 
 // WarmPointCache loads the point cache now, at the current data version,
 // instead of at the first tile request (which SQL then answers, slowly on
-// a large table). A table under minCachedPoints incidents is left to SQL.
-// The server calls it in the background at start-up.
+// a large table). A table under spatial.MinPoints incidents is left to
+// SQL. The server calls it in the background at start-up.
 //
 // While it loads, queries do not start a second load of their own (at 1M
 // incidents two concurrent loads doubled the start-up's CPU); if one is
 // already running, WarmPointCache leaves it to finish.
 func (db *DB) WarmPointCache(ctx context.Context) error {
-	c := &db.points
-	c.mu.Lock()
-	if c.building {
-		c.mu.Unlock()
-		return nil
-	}
-	built := c.begin()
-	c.mu.Unlock()
-	v, err := db.DataVersion(ctx)
-	var s *spatial.Snapshot
-	if err == nil {
-		s, err = db.loadPointSnapshot(ctx, minCachedPoints)
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.end(built, s, err, v)
-	return err
+	return db.points.idx.Warm(ctx, db.DataVersion)
 }
 
 // PointCacheReady reports whether the in-memory copy is at the current data

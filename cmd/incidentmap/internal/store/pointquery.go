@@ -66,7 +66,7 @@ func (db *DB) idSet(ctx context.Context, s *spatial.Snapshot, query string, args
 	key := fmt.Sprintf("%s\x00%q", query, args)
 	c := &db.points
 	c.mu.Lock()
-	if c.cur == s && c.sets != nil {
+	if c.setsAt == s.Version() && c.sets != nil {
 		if set, ok := c.sets[key]; ok {
 			c.mu.Unlock()
 			return set, nil
@@ -86,9 +86,9 @@ func (db *DB) idSet(ctx context.Context, s *spatial.Snapshot, query string, args
 		set := spatial.BitmapOf(ids, s.MaxID())
 		c.mu.Lock()
 		defer c.mu.Unlock()
-		if c.cur == s {
-			if c.sets == nil || len(c.sets) >= 64 {
-				c.sets = map[string]spatial.Bitmap{}
+		if c.idx.Current() == s {
+			if c.setsAt != s.Version() || c.sets == nil || len(c.sets) >= 64 {
+				c.setsAt, c.sets = s.Version(), map[string]spatial.Bitmap{}
 			}
 			c.sets[key] = set
 		}

@@ -41,7 +41,7 @@ func (db *DB) EachPoint(ctx context.Context, f geo.IncidentFilter, bound [4]floa
 	if c := db.points.get(v); c != nil {
 		return db.eachCachedPoint(ctx, c, f, b, fn)
 	}
-	db.points.refresh(db, v)
+	db.points.refresh(v)
 	return db.eachPointSQL(ctx, f, b, fn)
 }
 

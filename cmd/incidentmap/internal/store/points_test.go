@@ -19,7 +19,7 @@ import (
 // background refresh would.
 func mustLoadPointCache(tb testing.TB, db *DB) {
 	tb.Helper()
-	s, err := db.loadPointSnapshot(context.Background(), minCachedPoints)
+	s, err := db.loadPointSnapshot(context.Background(), spatial.MinPoints)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -33,8 +33,9 @@ func mustLoadPointCache(tb testing.TB, db *DB) {
 		tb.Fatal(err)
 	}
 	s = s.AtVersion(v)
+	db.points.idx.Publish(s)
 	db.points.mu.Lock()
-	db.points.cur, db.points.sets = s, nil
+	db.points.sets = nil
 	db.points.mu.Unlock()
 	db.points.aggs.Drop()
 }
@@ -242,7 +243,7 @@ func BenchmarkEachPoint(b *testing.B) {
 	}
 	start := time.Now()
 	mustLoadPointCache(b, db)
-	b.Logf("cache of %d points loaded in %v", db.points.cur.Len(), time.Since(start))
+	b.Logf("cache of %d points loaded in %v", db.points.idx.Current().Len(), time.Since(start))
 	for _, bm := range []struct {
 		name  string
 		bound [4]float64
@@ -256,17 +257,12 @@ func BenchmarkEachPoint(b *testing.B) {
 		for _, cached := range []bool{false, true} {
 			name := bm.name + map[bool]string{false: "/sql", true: "/cache"}[cached]
 			b.Run(name, func(b *testing.B) {
-				db.points.mu.Lock()
-				cur := db.points.cur
 				if !cached {
-					// A snapshot at an impossible version is never used.
-					db.points.cur = spatial.NewBuilder(-1, 0).Build()
-				}
-				db.points.mu.Unlock()
-				defer func() { db.points.mu.Lock(); db.points.cur = cur; db.points.mu.Unlock() }()
-				if !cached {
-					db.points.building = true // keep refresh from replacing it
-					defer func() { db.points.building = false }()
+					// A snapshot at an impossible version is never used;
+					// holding it keeps refresh from replacing it.
+					cur := db.points.idx.Current()
+					release := db.points.idx.Hold(spatial.NewBuilder(-1, 0).Build())
+					defer func() { release(); db.points.idx.Publish(cur) }()
 				}
 				var times []time.Duration
 				n := 0

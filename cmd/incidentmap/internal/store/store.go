@@ -55,7 +55,7 @@ type DB struct {
 	counts   map[string]int
 	countVer int64 // data version the counts were computed at
 
-	points pointCache // the point columns in memory, for map tiles (points.go)
+	points pointCache // the point columns in memory, for map tiles (pointcache.go)
 	rows   rowCache   // incidents read for pages (rowcache.go)
 	// counting holds a slot per count over the point cache running
 	// (aggregates.go); nil until the first count.
@@ -76,6 +76,7 @@ func Open(path string) (*DB, error) {
 		return nil, geo.Errorf(geo.EINVALID, "database path required")
 	}
 	db := &DB{Path: path, Now: time.Now, counts: map[string]int{}}
+	db.points.idx.Load = db.loadPointSnapshot
 	var err error
 	if db.wdb, err = openPool(path, "immediate", false); err != nil {
 		return nil, err
