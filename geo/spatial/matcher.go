@@ -120,36 +120,3 @@ func BitmapOf(ids []int64, maxID int64) Bitmap {
 
 // Add sets id, which must be within the Bitmap's range.
 func (b Bitmap) Add(id int64) { b[id>>6] |= 1 << (uint64(id) & 63) }
-
-// Names interns strings read as raw bytes: a million rows naming a few
-// dozen sources allocate a few dozen strings.
-type Names struct {
-	m     map[string]uint16
-	names []string
-}
-
-// Intern returns the shared copy of b.
-func (t *Names) Intern(b []byte) string {
-	return t.names[t.Index(b)]
-}
-
-// Index returns b's number, adding it if new. The map lookup with
-// string(b) as key does not allocate.
-func (t *Names) Index(b []byte) uint16 {
-	if i, ok := t.m[string(b)]; ok {
-		return i
-	}
-	if t.m == nil {
-		t.m = map[string]uint16{}
-	}
-	if len(t.names) == 1<<16-1 {
-		// More distinct outlets than a uint16 numbers: share the last
-		// slot's name rather than fail; tiles only show the name.
-		return uint16(len(t.names) - 1)
-	}
-	s := string(b)
-	i := uint16(len(t.names))
-	t.m[s] = i
-	t.names = append(t.names, s)
-	return i
-}

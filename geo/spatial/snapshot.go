@@ -9,8 +9,11 @@
 // The package holds no SQL: the store reads the rows and hands them to a
 // Builder, computes the id sets of filters the records do not hold
 // (sources, report) and passes them to a Matcher as Bitmaps. On a snapshot
-// it answers the walk over a bound (Snapshot.Each), the first page of a
-// query (FirstPage) and the counts by source and by day (Sources, Days).
+// it answers the walk over a bound (Snapshot.Each), a query's page and
+// match count (Snapshot.Page) and the counts by source and by day
+// (Snapshot.Sources, Snapshot.Days, BucketDays). An Index holds the
+// current snapshot and decides when it is rebuilt, with a Load function
+// the store supplies.
 package spatial
 
 import (
@@ -152,6 +155,39 @@ func (s *Snapshot) Len() int { return len(s.recs) }
 // MaxID returns the largest incident id (0 when empty): Bitmaps over the
 // snapshot's ids have MaxID/64+1 words.
 func (s *Snapshot) MaxID() int64 { return s.maxID }
+
+// Names interns strings read as raw bytes: a million rows naming a few
+// dozen sources allocate a few dozen strings.
+type Names struct {
+	m     map[string]uint16
+	names []string
+}
+
+// Intern returns the shared copy of b.
+func (t *Names) Intern(b []byte) string {
+	return t.names[t.Index(b)]
+}
+
+// Index returns b's number, adding it if new. The map lookup with
+// string(b) as key does not allocate.
+func (t *Names) Index(b []byte) uint16 {
+	if i, ok := t.m[string(b)]; ok {
+		return i
+	}
+	if t.m == nil {
+		t.m = map[string]uint16{}
+	}
+	if len(t.names) == 1<<16-1 {
+		// More distinct outlets than a uint16 numbers: share the last
+		// slot's name rather than fail; tiles only show the name.
+		return uint16(len(t.names) - 1)
+	}
+	s := string(b)
+	i := uint16(len(t.names))
+	t.m[s] = i
+	t.names = append(t.names, s)
+	return i
+}
 
 // keyRanges covers bound with at most 16 cells of one zoom level and
 // returns their key ranges [lo, hi), merged and ascending.
