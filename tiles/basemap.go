@@ -1,20 +1,20 @@
 package tiles
 
 import (
-	"container/list"
 	"context"
 	"fmt"
 	"image/color"
 	"io/fs"
 	"runtime"
 	"sort"
-	"sync"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/maptile"
 	"github.com/paulmach/orb/planar"
 	"golang.org/x/image/font/gofont/goregular"
 	"golang.org/x/image/font/opentype"
+
+	"github.com/incidentmap/incidentmap/geo/vcache"
 )
 
 // Files LoadBaseMap reads: world-atlas's Natural Earth countries at 1:110m
@@ -341,48 +341,21 @@ type cacheKey struct {
 	scale uint8
 }
 
-type cacheEntry struct {
-	key cacheKey
-	png []byte
-}
-
-// tileCache is a least-recently-used cache bounded by the bytes it holds.
+// tileCache holds rendered base tiles within a byte budget. The base map
+// never changes while the server runs, so every tile is at version 0 of
+// the project's one byte-budgeted cache type.
 type tileCache struct {
-	mu    sync.Mutex
 	max   int64
-	size  int64
-	order *list.List // front is most recent
-	items map[cacheKey]*list.Element
+	tiles vcache.Map[cacheKey, []byte]
 }
 
-func newTileCache(max int64) *tileCache {
-	return &tileCache{max: max, order: list.New(), items: make(map[cacheKey]*list.Element)}
-}
+func newTileCache(max int64) *tileCache { return &tileCache{max: max} }
 
-func (c *tileCache) get(k cacheKey) ([]byte, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	e, ok := c.items[k]
-	if !ok {
-		return nil, false
-	}
-	c.order.MoveToFront(e)
-	return e.Value.(*cacheEntry).png, true
-}
+func (c *tileCache) get(k cacheKey) ([]byte, bool) { return c.tiles.Get(0, k) }
 
 func (c *tileCache) put(k cacheKey, png []byte) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if _, ok := c.items[k]; ok || int64(len(png)) > c.max {
+	if _, ok := c.tiles.Get(0, k); ok {
 		return
 	}
-	c.items[k] = c.order.PushFront(&cacheEntry{key: k, png: png})
-	c.size += int64(len(png))
-	for c.size > c.max {
-		e := c.order.Back()
-		ce := e.Value.(*cacheEntry)
-		c.order.Remove(e)
-		delete(c.items, ce.key)
-		c.size -= int64(len(ce.png))
-	}
+	c.tiles.Put(0, c.max, k, png, int64(len(png)))
 }

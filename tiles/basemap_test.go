@@ -144,10 +144,8 @@ func TestBaseMapCacheConcurrent(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	bm.cache.mu.Lock()
-	defer bm.cache.mu.Unlock()
-	if bm.cache.size > bm.cache.max {
-		t.Errorf("cache holds %d bytes, over its bound %d", bm.cache.size, bm.cache.max)
+	if _, size := bm.cache.tiles.Len(); size > bm.cache.max {
+		t.Errorf("cache holds %d bytes, over its bound %d", size, bm.cache.max)
 	}
 }
 

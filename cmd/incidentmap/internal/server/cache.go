@@ -5,7 +5,7 @@ import (
 	"net/url"
 	"sync"
 
-	"github.com/incidentmap/incidentmap/cmd/incidentmap/internal/vcache"
+	"github.com/incidentmap/incidentmap/geo/vcache"
 )
 
 // defaultCacheBytes is the response cache's budget when

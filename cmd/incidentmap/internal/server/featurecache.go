@@ -4,7 +4,7 @@ import (
 	"bytes"
 
 	"github.com/incidentmap/incidentmap/cmd/incidentmap/internal/export"
-	"github.com/incidentmap/incidentmap/cmd/incidentmap/internal/vcache"
+	"github.com/incidentmap/incidentmap/geo/vcache"
 	"github.com/incidentmap/incidentmap/geo"
 )
 

@@ -7,7 +7,7 @@ import (
 
 	"golang.org/x/sync/singleflight"
 
-	"github.com/incidentmap/incidentmap/cmd/incidentmap/internal/vcache"
+	"github.com/incidentmap/incidentmap/geo/vcache"
 	"github.com/incidentmap/incidentmap/geo/spatial"
 )
 

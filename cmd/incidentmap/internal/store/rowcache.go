@@ -5,7 +5,7 @@ import (
 	"database/sql"
 	"sync/atomic"
 
-	"github.com/incidentmap/incidentmap/cmd/incidentmap/internal/vcache"
+	"github.com/incidentmap/incidentmap/geo/vcache"
 	"github.com/incidentmap/incidentmap/geo"
 )
 

@@ -1,8 +1,10 @@
-// Package vcache is a map of values by id, valid for one data version and
-// bounded by the bytes its values hold: the store's row cache, the
-// server's feature cache and its response cache are all one. A value read at a version is only
-// ever returned for that version, and the first value added at a newer
-// version drops everything older, so nothing cached is ever stale.
+// Package vcache is the project's one byte-budgeted cache type: a map of
+// values by key, valid for one data version and bounded by the bytes its
+// values hold. The store's row cache, the server's feature and response
+// caches and the base map's tile cache (always at version 0) are all one.
+// A value read at a version is only ever returned for that version, and
+// the first value added at a newer version drops everything older, so
+// nothing cached is ever stale.
 //
 // Over budget, arbitrary entries go (Go's map order) until a quarter of
 // the budget is free: cheaper than an LRU's bookkeeping on every hit, and
