@@ -170,7 +170,7 @@ func validateReport(r *geo.Report, incidents []*geo.Incident) error {
 			return geo.Errorf(geo.EINVALID, "incident %d is nil", i)
 		case !inc.Role.Valid():
 			return geo.Errorf(geo.EINVALID, "incident %d: unknown role %q", i, inc.Role)
-		case !validLonLat(inc.Lon, inc.Lat):
+		case !geo.ValidLonLat(inc.Lon, inc.Lat):
 			return geo.Errorf(geo.EINVALID, "incident %d: coordinates %v, %v out of range", i, inc.Lon, inc.Lat)
 		}
 		for _, s := range inc.Sources {
