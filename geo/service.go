@@ -35,6 +35,34 @@ type ReportService interface {
 	DeleteReport(ctx context.Context, id int64) error
 }
 
+// NewReport is a report and the incidents found in it, for
+// BulkReportService.CreateReports.
+type NewReport struct {
+	Report    *Report
+	Incidents []*Incident
+}
+
+// CreateResult is what CreateReports did with one report: Err is nil when
+// it was stored (Created) or already stored (not Created; Report.ID is
+// the stored one), else why it was not stored.
+type CreateResult struct {
+	Created bool
+	Err     error
+}
+
+// BulkReportService stores many reports in one transaction, for the batch
+// ingest (geo/ingest.Batch).
+type BulkReportService interface {
+	// CreateReports stores reports as ReportService.CreateReport does, in
+	// order, in one transaction; out[i] says what became of reports[i]. A
+	// report that fails is rolled back alone and the others are kept; a
+	// later report sees the earlier ones (duplicates, merges). When ctx is
+	// cancelled the reports not yet begun get ctx's error and those
+	// already stored are committed. err is non-nil, and nothing of the
+	// batch is stored, only when the transaction itself fails.
+	CreateReports(ctx context.Context, reports []NewReport) (out []CreateResult, err error)
+}
+
 // PlaceService persists the gazetteer.
 type PlaceService interface {
 	// UpsertPlaces inserts places, replacing any with the same GeonameID

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/incidentmap/incidentmap/geo"
+	"github.com/incidentmap/incidentmap/geo/ingest"
 )
 
 func runIngest(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -53,22 +54,22 @@ func runIngest(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 
 	var stored, dup, failed int
 	start := time.Now()
-	err = ingestReports(ctx, a, fs.Args(), *source, func(j *ingestJob) {
+	err = (&ingest.Batch{Pipeline: a.Pipeline, Store: a.DB, Source: *source}).Run(ctx, fs.Args(), func(j *ingest.Job) {
 		switch {
-		case j.err != nil && j.r == nil:
+		case j.Err != nil && j.Report == nil:
 			failed++
-			fmt.Fprintf(stdout, "%s: error: %s\n", j.path, geo.ErrorMessage(j.err))
-		case j.err != nil:
+			fmt.Fprintf(stdout, "%s: error: %s\n", j.Path, geo.ErrorMessage(j.Err))
+		case j.Err != nil:
 			failed++
-			fmt.Fprintf(stdout, "%s: error: %v\n", j.path, j.err)
-		case !j.created:
+			fmt.Fprintf(stdout, "%s: error: %v\n", j.Path, j.Err)
+		case !j.Created:
 			dup++
-			fmt.Fprintf(stdout, "%s: already stored as report %d\n", j.path, j.r.ID)
+			fmt.Fprintf(stdout, "%s: already stored as report %d\n", j.Path, j.Report.ID)
 		default:
 			stored++
-			r := j.r
-			fmt.Fprintf(stdout, "%s: report %d (%s, %s): %s\n", j.path, r.ID, r.Published.Format(geo.DateLayout), orNone(r.Source), summarize(j.incidents))
-			for _, in := range j.incidents {
+			r := j.Report
+			fmt.Fprintf(stdout, "%s: report %d (%s, %s): %s\n", j.Path, r.ID, r.Published.Format(geo.DateLayout), orNone(r.Source), summarize(j.Incidents))
+			for _, in := range j.Incidents {
 				fmt.Fprintf(stdout, "  %-8s %-28q → %s\n", in.Role, in.Place, describePlace(in))
 			}
 		}

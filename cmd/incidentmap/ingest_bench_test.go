@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/incidentmap/incidentmap/geo"
+	"github.com/incidentmap/incidentmap/geo/ingest"
 )
 
 // BenchmarkIngest measures the whole ingest path of one report of ~12
@@ -51,10 +52,10 @@ func BenchmarkIngestDir(b *testing.B) {
 	}
 	stored := 0
 	b.ResetTimer()
-	err = ingestReports(context.Background(), a, []string{dir}, "", func(j *ingestJob) {
-		if j.err != nil {
-			b.Errorf("%s: %v", j.path, j.err)
-		} else if j.created {
+	err = (&ingest.Batch{Pipeline: a.Pipeline, Store: a.DB}).Run(context.Background(), []string{dir}, func(j *ingest.Job) {
+		if j.Err != nil {
+			b.Errorf("%s: %v", j.Path, j.Err)
+		} else if j.Created {
 			stored++
 		}
 	})
