@@ -15,6 +15,7 @@ import (
 	"github.com/incidentmap/incidentmap/geo"
 	"github.com/incidentmap/incidentmap/geo/attribute"
 	"github.com/incidentmap/incidentmap/geo/gazetteer"
+	"github.com/incidentmap/incidentmap/geo/gazetteer/importer"
 	"github.com/incidentmap/incidentmap/geo/geoparse"
 	"github.com/incidentmap/incidentmap/geo/ingest"
 )
@@ -194,11 +195,11 @@ func openAppAsync(ctx context.Context, dbPath string, opts geoOptions, start <-c
 // pipeline on them and, if asked, ingests the sample reports.
 func loadGeoParts(ctx context.Context, db *store.DB, opts geoOptions) (*geoParts, error) {
 	log := opts.Log
-	if err := ensureDefaultGazetteer(ctx, db, opts.Assets, log); err != nil {
+	if err := importer.EnsureDefault(ctx, db, opts.Assets, log); err != nil {
 		return nil, err
 	}
 	start := time.Now()
-	g, err := loadGazetteer(ctx, db)
+	g, err := importer.Load(ctx, db)
 	if err != nil {
 		return nil, fmt.Errorf("load gazetteer: %w", err)
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/incidentmap/incidentmap/geo"
 	"github.com/incidentmap/incidentmap/geo/eval"
 	"github.com/incidentmap/incidentmap/geo/gazetteer"
+	"github.com/incidentmap/incidentmap/geo/gazetteer/importer"
 	"github.com/incidentmap/incidentmap/geo/geoparse"
 )
 
@@ -52,10 +53,10 @@ func (f gazetteerFlags) load(ctx context.Context, log *slog.Logger) (*gazetteer.
 		return nil, fmt.Errorf("open database %s: %w", *f.db, err)
 	}
 	defer db.Close()
-	if err := ensureDefaultGazetteer(ctx, db, *f.assets, log); err != nil {
+	if err := importer.EnsureDefault(ctx, db, *f.assets, log); err != nil {
 		return nil, err
 	}
-	g, err := loadGazetteer(ctx, db)
+	g, err := importer.Load(ctx, db)
 	if err != nil {
 		return nil, err
 	}
