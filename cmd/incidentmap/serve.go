@@ -8,18 +8,13 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"path"
 	"strings"
 	"time"
 
+	"github.com/incidentmap/incidentmap/cmd/incidentmap/internal/geoload"
 	"github.com/incidentmap/incidentmap/cmd/incidentmap/internal/memtrim"
 	"github.com/incidentmap/incidentmap/cmd/incidentmap/internal/server"
 	"github.com/incidentmap/incidentmap/cmd/incidentmap/internal/store"
-	"github.com/incidentmap/incidentmap/data"
-	"github.com/incidentmap/incidentmap/geo"
-	"github.com/incidentmap/incidentmap/geo/geoparse"
-	"github.com/incidentmap/incidentmap/geo/ingest"
-	"github.com/incidentmap/incidentmap/geo/reportfile"
 	"github.com/incidentmap/incidentmap/static"
 )
 
@@ -64,7 +59,7 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	go func() {
 		// A gazetteer much larger than the default one (allCountries) must
 		// not leave the heap pinned at the limit, collecting without end.
-		if _, err := a.geo.wait(ctx); err == nil {
+		if _, err := a.geo.Wait(ctx); err == nil {
 			memtrim.SetLimit(memtrim.LiveHeap(), log)
 		}
 	}()
@@ -99,7 +94,7 @@ func startServerHolding(ctx context.Context, cfg Config, logw io.Writer, hold <-
 		return nil, nil, err
 	}
 	loadGeo := make(chan struct{})
-	a, err := openAppAsync(ctx, cfg.DB, geoOptions{Assets: cfg.Assets, Outlets: outlets, Samples: cfg.Samples, Log: log}, loadGeo)
+	a, err := openAppAsync(ctx, cfg.DB, geoload.Options{Assets: cfg.Assets, Outlets: outlets, Samples: cfg.Samples, Log: log}, loadGeo)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -121,12 +116,12 @@ func startServerHolding(ctx context.Context, cfg Config, logw io.Writer, hold <-
 	}
 	a.DB.SetRowCacheBytes(int64(cfg.RowCacheMB) << 20)
 	srv := &server.Server{
-		Incidents: a.DB, Reports: a.DB, Ingester: waitIngester{a.geo}, Versions: a.DB, Changes: a.DB, Histogram: a.DB,
-		Review: waitReviewer{ReviewService: a.DB, load: a.geo}, Gazetteer: waitSearch{a.geo},
+		Incidents: a.DB, Reports: a.DB, Ingester: geoload.Ingester{Load: a.geo}, Versions: a.DB, Changes: a.DB, Histogram: a.DB,
+		Review: geoload.Reviewer{ReviewService: a.DB, Load: a.geo}, Gazetteer: geoload.Searcher{Load: a.geo},
 		Static: staticFS, Logger: log, Token: cfg.Token, Private: cfg.Private, MaxBodyBytes: cfg.MaxBodyBytes,
 		Tokens:     a.DB, // tokens from `incidentmap token create`, checked by hash
 		SessionKey: sessionKey, BehindHTTPS: cfg.BehindHTTPS,
-		Health: a.geo.health,
+		Health: a.geo.Health,
 	}
 	if err := setupTiles(ctx, srv, cfg, a, log); err != nil {
 		a.Close()
@@ -144,7 +139,7 @@ func startServerHolding(ctx context.Context, cfg Config, logw io.Writer, hold <-
 			select {
 			case <-hold:
 				close(loadGeo)
-			case <-a.geo.done: // closed before it started
+			case <-a.geo.Done(): // closed before it started
 			}
 		}()
 	}
@@ -173,92 +168,6 @@ func loadSessionKey(ctx context.Context, db *store.DB) ([]byte, error) {
 		return nil, fmt.Errorf("session key: the %q setting is not 32 hex-encoded bytes", sessionKeySetting)
 	}
 	return key, nil
-}
-
-// waitIngester ingests through the pipeline once the gazetteer is loaded.
-type waitIngester struct{ load *geoLoad }
-
-func (w waitIngester) Ingest(ctx context.Context, r *geo.Report) (bool, []*geo.Incident, error) {
-	parts, err := w.load.wait(ctx)
-	if err != nil {
-		return false, nil, err
-	}
-	return parts.Pipeline.Ingest(ctx, r)
-}
-
-// waitReviewer applies corrections once the place rules are loaded, so a
-// correction made during the load is never left out of the rules; the
-// review queue needs only the database.
-type waitReviewer struct {
-	geo.ReviewService
-	load *geoLoad
-}
-
-func (w waitReviewer) ApplyCorrection(ctx context.Context, c geo.Correction) (*geo.Incident, error) {
-	parts, err := w.load.wait(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return (&geoparse.Reviewer{ReviewService: w.ReviewService, Rules: parts.Rules}).ApplyCorrection(ctx, c)
-}
-
-// searchWait bounds how long a place search waits for the gazetteer:
-// GazetteerSearcher has no context, so the wait cannot end with the request.
-const searchWait = 30 * time.Second
-
-// waitSearch searches the gazetteer once it is loaded; until then, or if it
-// failed to load, a search finds nothing.
-type waitSearch struct{ load *geoLoad }
-
-func (w waitSearch) Search(q, cc string, limit int) []geo.Candidate {
-	ctx, cancel := context.WithTimeout(context.Background(), searchWait)
-	defer cancel()
-	parts, err := w.load.wait(ctx)
-	if err != nil {
-		return []geo.Candidate{}
-	}
-	return parts.Gazetteer.Search(q, cc, limit)
-}
-
-// ingestSamples stores the bundled sample reports when the database has no
-// reports yet, so a first `make run` shows a populated map.
-func ingestSamples(ctx context.Context, db *store.DB, pipeline *ingest.Pipeline, log interface{ Info(string, ...any) }) error {
-	reports, _, err := db.Stats(ctx)
-	if err != nil || reports > 0 {
-		return err
-	}
-	outlet := ""
-	if b, err := fs.ReadFile(data.Samples, "samples/source"); err == nil {
-		outlet = strings.TrimSpace(string(b))
-	}
-	entries, err := fs.ReadDir(data.Samples, "samples")
-	if err != nil {
-		return err
-	}
-	n := 0
-	for _, e := range entries {
-		name := e.Name()
-		if ext := path.Ext(name); ext != ".txt" && ext != ".json" {
-			continue
-		}
-		b, err := fs.ReadFile(data.Samples, "samples/"+name)
-		if err != nil {
-			return err
-		}
-		r, err := reportfile.Parse(name, b)
-		if err != nil {
-			return fmt.Errorf("sample report: %w", err)
-		}
-		if r.Source == "" {
-			r.Source = outlet
-		}
-		if _, _, err := pipeline.Ingest(ctx, r); err != nil {
-			return fmt.Errorf("sample report %s: %w", name, err)
-		}
-		n++
-	}
-	log.Info("sample reports ingested", "reports", n)
-	return nil
 }
 
 // displayAddr turns ":8080" or "[::]:8080" into something a browser opens.

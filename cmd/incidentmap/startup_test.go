@@ -81,7 +81,7 @@ func TestServeReadsBeforeGazetteerLoads(t *testing.T) {
 			t.Errorf("GET %s before the gazetteer: status %d, want 200", path, resp.StatusCode)
 		}
 	}
-	if a.geo.loaded() {
+	if a.geo.Loaded() {
 		t.Fatal("gazetteer loaded while held: the test proves nothing")
 	}
 
@@ -122,7 +122,7 @@ func TestServeReadsBeforeGazetteerLoads(t *testing.T) {
 	if got := strings.Join(names, ","); !strings.Contains(got, "Aleppo") || !strings.Contains(got, "Idlib") {
 		t.Errorf("ingest places=%q, want Aleppo and Idlib geoparsed", got)
 	}
-	if !a.geo.loaded() {
+	if !a.geo.Loaded() {
 		t.Error("ingest answered but the gazetteer is not loaded")
 	}
 	var fc struct {
@@ -157,46 +157,7 @@ func TestServeIngestCancelledWhileLoading(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("Close hangs while the gazetteer's load is held")
 	}
-	if _, err := a.geo.wait(context.Background()); !errors.Is(err, context.Canceled) {
+	if _, err := a.geo.Wait(context.Background()); !errors.Is(err, context.Canceled) {
 		t.Errorf("wait after Close: %v, want the load cancelled", err)
-	}
-}
-
-func TestGeoLoadWait(t *testing.T) {
-	loadErr := errors.New("disk on fire")
-	parts := &geoParts{}
-	tests := []struct {
-		name    string
-		done    bool
-		parts   *geoParts
-		err     error
-		ctxDone bool
-		want    *geoParts
-		wantErr error
-	}{
-		{name: "loaded", done: true, parts: parts, want: parts},
-		{name: "load failed", done: true, err: loadErr, wantErr: loadErr},
-		{name: "still loading, request gone", ctxDone: true, wantErr: context.Canceled},
-		{name: "loaded beats a cancelled context", done: true, parts: parts, ctxDone: true, want: parts},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			l := &geoLoad{done: make(chan struct{}), parts: tt.parts, err: tt.err}
-			if tt.done {
-				close(l.done)
-			}
-			ctx, cancel := context.WithCancel(context.Background())
-			if tt.ctxDone {
-				cancel()
-			}
-			defer cancel()
-			got, err := l.wait(ctx)
-			if got != tt.want || !errors.Is(err, tt.wantErr) || (tt.wantErr == nil) != (err == nil) {
-				t.Errorf("wait=(%p, %v), want (%p, %v)", got, err, tt.want, tt.wantErr)
-			}
-			if l.loaded() != tt.done {
-				t.Errorf("loaded()=%v, want %v", l.loaded(), tt.done)
-			}
-		})
 	}
 }
