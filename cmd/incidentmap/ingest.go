@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"os"
 	"runtime/pprof"
-	"strings"
 	"time"
 
 	"github.com/incidentmap/incidentmap/geo"
@@ -68,9 +67,9 @@ func runIngest(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 		default:
 			stored++
 			r := j.Report
-			fmt.Fprintf(stdout, "%s: report %d (%s, %s): %s\n", j.Path, r.ID, r.Published.Format(geo.DateLayout), orNone(r.Source), summarize(j.Incidents))
+			fmt.Fprintf(stdout, "%s: report %d (%s, %s): %s\n", j.Path, r.ID, r.Published.Format(geo.DateLayout), ingest.SourceOrNone(r.Source), ingest.Summarize(j.Incidents))
 			for _, in := range j.Incidents {
-				fmt.Fprintf(stdout, "  %-8s %-28q → %s\n", in.Role, in.Place, describePlace(in))
+				fmt.Fprintf(stdout, "  %-8s %-28q → %s\n", in.Role, in.Place, ingest.DescribePlace(in))
 			}
 		}
 	})
@@ -85,43 +84,4 @@ func runIngest(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 		return fmt.Errorf("%d report(s) could not be ingested", failed)
 	}
 	return nil
-}
-
-func summarize(incidents []*geo.Incident) string {
-	var inc, men int
-	for _, in := range incidents {
-		if in.Role == geo.RoleIncident {
-			inc++
-		} else {
-			men++
-		}
-	}
-	return fmt.Sprintf("%d incidents, %d mentions", inc, men)
-}
-
-func describePlace(in *geo.Incident) string {
-	var b strings.Builder
-	name := in.Name
-	if name == "" {
-		name = "(unresolved)"
-	}
-	fmt.Fprintf(&b, "%s", name)
-	if in.Admin1 != "" || in.CountryCode != "" {
-		fmt.Fprintf(&b, " [%s]", strings.Trim(in.Admin1+", "+in.CountryCode, ", "))
-	}
-	fmt.Fprintf(&b, " %.4f,%.4f precision %d, %s (date precision %d)", in.Lat, in.Lon, in.Precision, in.Date.Format(geo.DateLayout), in.DatePrecision)
-	if in.NeedsReview {
-		b.WriteString(", needs review")
-	}
-	if in.Disputed {
-		b.WriteString(", disputed")
-	}
-	return b.String()
-}
-
-func orNone(s string) string {
-	if s == "" {
-		return "no source"
-	}
-	return s
 }

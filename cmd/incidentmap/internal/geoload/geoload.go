@@ -47,7 +47,7 @@ type Options struct {
 // waits in Wait; the read API needs none of it and answers at once.
 type Load struct {
 	done  chan struct{} // closed when the load has ended, with parts or err
-	parts *Parts     // written before done is closed, read only after
+	parts *Parts        // written before done is closed, read only after
 	err   error
 }
 
