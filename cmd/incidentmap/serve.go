@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"io"
 	"io/fs"
@@ -14,7 +12,7 @@ import (
 	"github.com/incidentmap/incidentmap/cmd/incidentmap/internal/geoload"
 	"github.com/incidentmap/incidentmap/cmd/incidentmap/internal/memtrim"
 	"github.com/incidentmap/incidentmap/cmd/incidentmap/internal/server"
-	"github.com/incidentmap/incidentmap/cmd/incidentmap/internal/store"
+	"github.com/incidentmap/incidentmap/geo"
 	"github.com/incidentmap/incidentmap/static"
 )
 
@@ -107,19 +105,20 @@ func startServerHolding(ctx context.Context, cfg Config, logw io.Writer, hold <-
 	if cfg.StaticDir != "" {
 		staticFS = os.DirFS(cfg.StaticDir)
 	}
+	var st geo.Store = a.DB // SQLite; the server needs only a geo.Store
 	var sessionKey []byte
 	if cfg.Private {
-		if sessionKey, err = loadSessionKey(ctx, a.DB); err != nil {
+		if sessionKey, err = server.LoadSessionKey(ctx, st); err != nil {
 			a.Close()
 			return nil, nil, err
 		}
 	}
 	a.DB.SetRowCacheBytes(int64(cfg.RowCacheMB) << 20)
 	srv := &server.Server{
-		Incidents: a.DB, Reports: a.DB, Ingester: geoload.Ingester{Load: a.geo}, Versions: a.DB, Changes: a.DB, Histogram: a.DB,
-		Review: geoload.Reviewer{ReviewService: a.DB, Load: a.geo}, Gazetteer: geoload.Searcher{Load: a.geo},
+		Incidents: st, Reports: st, Ingester: geoload.Ingester{Load: a.geo}, Versions: st, Changes: st, Histogram: st,
+		Review: geoload.Reviewer{ReviewService: st, Load: a.geo}, Gazetteer: geoload.Searcher{Load: a.geo},
 		Static: staticFS, Logger: log, Token: cfg.Token, Private: cfg.Private, MaxBodyBytes: cfg.MaxBodyBytes,
-		Tokens:     a.DB, // tokens from `incidentmap token create`, checked by hash
+		Tokens:     st, // tokens from `incidentmap token create`, checked by hash
 		SessionKey: sessionKey, BehindHTTPS: cfg.BehindHTTPS,
 		Health: a.geo.Health,
 	}
@@ -144,30 +143,6 @@ func startServerHolding(ctx context.Context, cfg Config, logw io.Writer, hold <-
 		}()
 	}
 	return srv, a, nil
-}
-
-// sessionKeySetting names the setting holding the key that signs browser
-// sessions (server/session.go), hex-encoded.
-const sessionKeySetting = "session_key"
-
-// loadSessionKey returns the database's session key, making it on first
-// use. It is kept in the database so sessions outlive a restart and
-// belong to this database; a copy of the database (a backup) holds it
-// too, like the token hashes. A session ends when its token is revoked
-// (or, for the env token, changed), so the key never needs rotating to
-// lock a browser out.
-func loadSessionKey(ctx context.Context, db *store.DB) ([]byte, error) {
-	fresh := make([]byte, 32)
-	_, _ = rand.Read(fresh) // crypto/rand.Read never fails (Go 1.24+)
-	v, err := db.SettingOrInit(ctx, sessionKeySetting, hex.EncodeToString(fresh))
-	if err != nil {
-		return nil, fmt.Errorf("session key: %w", err)
-	}
-	key, err := hex.DecodeString(v)
-	if err != nil || len(key) < 32 {
-		return nil, fmt.Errorf("session key: the %q setting is not 32 hex-encoded bytes", sessionKeySetting)
-	}
-	return key, nil
 }
 
 // displayAddr turns ":8080" or "[::]:8080" into something a browser opens.

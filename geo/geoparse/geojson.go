@@ -24,4 +24,3 @@ func GeoJSON(ts []Toponym) *geojson.FeatureCollection {
 	}
 	return fc
 }
-
