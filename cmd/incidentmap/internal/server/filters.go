@@ -20,8 +20,6 @@ var (
 	parseFilter = filterquery.ParseFilter
 	checkParams = filterquery.CheckParams
 	parseInt    = filterquery.ParseInt
-	parseDate   = filterquery.ParseDate
-	parseBool   = filterquery.ParseBool
 	truncate    = filterquery.Truncate
 )
 
