@@ -35,6 +35,34 @@ type ReportService interface {
 	DeleteReport(ctx context.Context, id int64) error
 }
 
+// NewReport is a report and the incidents found in it, for
+// BulkReportService.CreateReports.
+type NewReport struct {
+	Report    *Report
+	Incidents []*Incident
+}
+
+// CreateResult is what CreateReports did with one report: Err is nil when
+// it was stored (Created) or already stored (not Created; Report.ID is
+// the stored one), else why it was not stored.
+type CreateResult struct {
+	Created bool
+	Err     error
+}
+
+// BulkReportService stores many reports in one transaction, for the batch
+// ingest (geo/ingest.Batch).
+type BulkReportService interface {
+	// CreateReports stores reports as ReportService.CreateReport does, in
+	// order, in one transaction; out[i] says what became of reports[i]. A
+	// report that fails is rolled back alone and the others are kept; a
+	// later report sees the earlier ones (duplicates, merges). When ctx is
+	// cancelled the reports not yet begun get ctx's error and those
+	// already stored are committed. err is non-nil, and nothing of the
+	// batch is stored, only when the transaction itself fails.
+	CreateReports(ctx context.Context, reports []NewReport) (out []CreateResult, err error)
+}
+
 // PlaceService persists the gazetteer.
 type PlaceService interface {
 	// UpsertPlaces inserts places, replacing any with the same GeonameID
@@ -75,4 +103,57 @@ type HistogramService interface {
 	// Histogram counts incidents matching f per "day", "week" (from Monday)
 	// or "month", oldest first. EINVALID for another interval.
 	Histogram(ctx context.Context, f IncidentFilter, interval string) ([]Bucket, error)
+}
+
+// TokenService checks the write tokens stored hashed (made by `incidentmap
+// token create`). Implementations are safe for concurrent use.
+type TokenService interface {
+	// CheckToken reports whether token is a stored, unrevoked token and
+	// returns its name. The comparison must take the same time however
+	// close a guess is (constant time, no early exit).
+	CheckToken(ctx context.Context, token string) (name string, ok bool, err error)
+	// TokenID returns the id of token if it is a stored, unrevoked token.
+	TokenID(ctx context.Context, token string) (id int64, ok bool, err error)
+	// TokenActive reports whether token id exists and is not revoked.
+	TokenActive(ctx context.Context, id int64) (bool, error)
+}
+
+// SettingService stores small named values beside the data (the session
+// key, the default gazetteer's import mark), so that they travel with a
+// backup. Implementations are safe for concurrent use.
+type SettingService interface {
+	// Setting returns the value stored under key, and whether there is one.
+	Setting(ctx context.Context, key string) (value string, ok bool, err error)
+	// SetSetting stores value under key, replacing what was there.
+	SetSetting(ctx context.Context, key, value string) error
+	// SettingOrInit returns the value stored under key, first storing init
+	// there if the key has none. Of two processes initialising the same
+	// key at once, both get the value that was stored first.
+	SettingOrInit(ctx context.Context, key, init string) (string, error)
+	// DeleteSetting removes key; removing a key that is not there is no error.
+	DeleteSetting(ctx context.Context, key string) error
+}
+
+// Store is everything the server, the ingest pipeline and the commands'
+// wiring need from storage: the contract a second backend (PostgreSQL,
+// an in-memory store for tests) implements, as the SQLite store does.
+// Every method is safe for concurrent use; errors are geo.Errors with the
+// codes each service documents (EINTERNAL for a storage failure).
+// Operations of one backend (backups, integrity checks, caches, tokens'
+// management) stay on its own type.
+type Store interface {
+	IncidentService
+	ReportService
+	BulkReportService
+	ChangeService // DataVersion keys every cache and ETag
+	HistogramService
+	ReviewService
+	PlaceService
+	PointService
+	TokenService
+	SettingService
+	// Stats returns how many reports and incidents (all roles) are stored.
+	Stats(ctx context.Context) (reports, incidents int, err error)
+	// Close releases the store; no method may be called after it.
+	Close() error
 }

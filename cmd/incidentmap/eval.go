@@ -6,10 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"runtime"
-	"syscall"
 	"text/tabwriter"
-	"time"
 
 	"github.com/incidentmap/incidentmap/geo/eval"
 	"github.com/incidentmap/incidentmap/geo/geoparse"
@@ -58,7 +55,7 @@ func runEval(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		return err
 	}
 	includeAdj := *adj == "yes" || *adj == "auto" && eval.CorpusAnnotatesAdjectives(g, docs)
-	res, wallRate := evaluate(geoparse.NewParser(g), docs, includeAdj)
+	res, wallRate := eval.Evaluate(geoparse.NewParser(g), docs, includeAdj)
 	if *asJSON {
 		return json.NewEncoder(stdout).Encode(res)
 	}
@@ -70,49 +67,4 @@ func runEval(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	fmt.Fprintf(tw, "accuracy@161 km\t%.3f\t\nmedian / mean error km\t%.1f / %.1f\t\nAUC\t%.3f\t\nend to end\t%.3f\t\n", res.Acc161, res.MedianKm, res.MeanKm, res.AUC, res.EndToEnd)
 	fmt.Fprintf(tw, "docs/s (1 core, CPU time)\t%.0f\t\nwords/s (1 core, CPU time)\t%.0f\t\ndocs/s (wall clock)\t%.0f\t\n", res.DocsPerS, res.WordsPerS, wallRate)
 	return tw.Flush()
-}
-
-// evaluate geoparses every document on one core, then scores the
-// predictions. Throughput counts Parse alone: docs_per_s and words_per_s
-// use the process's CPU time (user + system) over the parse loop, so a
-// busy shared machine does not distort them; the wall-clock rate is
-// returned as well.
-func evaluate(p *geoparse.Parser, docs []*eval.Doc, includeAdj bool) (eval.Result, float64) {
-	prev := runtime.GOMAXPROCS(1)
-	defer runtime.GOMAXPROCS(prev)
-	runtime.GC() // start from a clean heap: the gazetteer's garbage is not the parser's
-	preds := make([][]eval.Prediction, len(docs))
-	cpu0 := cpuTime()
-	start := time.Now()
-	for i, d := range docs {
-		for _, t := range p.Parse(d.Text) {
-			if t.Adjectival && !includeAdj {
-				continue
-			}
-			preds[i] = append(preds[i], eval.Prediction{Start: t.Start, End: t.End, Lat: t.Lat, Lon: t.Lon})
-		}
-	}
-	wall := time.Since(start).Seconds()
-	cpu := (cpuTime() - cpu0).Seconds()
-	var s eval.Scorer
-	for i, d := range docs {
-		s.Add(d, preds[i])
-	}
-	if cpu <= 0 {
-		cpu = wall
-	}
-	wallRate := 0.0
-	if wall > 0 {
-		wallRate = float64(len(docs)) / wall
-	}
-	return s.Result(cpu), wallRate
-}
-
-// cpuTime returns the CPU time this process has used.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

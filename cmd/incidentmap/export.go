@@ -8,8 +8,8 @@ import (
 	"os"
 
 	"github.com/incidentmap/incidentmap/cmd/incidentmap/internal/export"
-	"github.com/incidentmap/incidentmap/cmd/incidentmap/internal/server"
 	"github.com/incidentmap/incidentmap/cmd/incidentmap/internal/store"
+	"github.com/incidentmap/incidentmap/geo/filterquery"
 )
 
 func runExport(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -36,7 +36,7 @@ func runExport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	if err != nil {
 		return fmt.Errorf("--format: %s", *format)
 	}
-	filter, err := server.ParseFilter(q)
+	filter, err := filterquery.ParseFilter(q)
 	if err != nil {
 		return fmt.Errorf("--%s", errMessage(err))
 	}

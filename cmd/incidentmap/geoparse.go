@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -10,13 +9,10 @@ import (
 	"os"
 	"time"
 
-	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/geojson"
-
 	"github.com/incidentmap/incidentmap/cmd/incidentmap/internal/store"
-	"github.com/incidentmap/incidentmap/geo"
 	"github.com/incidentmap/incidentmap/geo/eval"
 	"github.com/incidentmap/incidentmap/geo/gazetteer"
+	"github.com/incidentmap/incidentmap/geo/gazetteer/importer"
 	"github.com/incidentmap/incidentmap/geo/geoparse"
 )
 
@@ -52,10 +48,10 @@ func (f gazetteerFlags) load(ctx context.Context, log *slog.Logger) (*gazetteer.
 		return nil, fmt.Errorf("open database %s: %w", *f.db, err)
 	}
 	defer db.Close()
-	if err := ensureDefaultGazetteer(ctx, db, *f.assets, log); err != nil {
+	if err := importer.EnsureDefault(ctx, db, *f.assets, log); err != nil {
 		return nil, err
 	}
-	g, err := loadGazetteer(ctx, db)
+	g, err := importer.Load(ctx, db)
 	if err != nil {
 		return nil, err
 	}
@@ -82,72 +78,17 @@ func runGeoparse(ctx context.Context, args []string, stdin io.Reader, stdout, st
 	}
 	p := geoparse.NewParser(g)
 	if *jsonl {
-		return geoparseJSONL(p, stdin, stdout)
+		return eval.WriteJSONL(p, stdin, stdout)
 	}
 	text, err := io.ReadAll(stdin)
 	if err != nil {
 		return err
 	}
-	fc := toponymsGeoJSON(p.Parse(string(text)))
+	fc := geoparse.GeoJSON(p.Parse(string(text)))
 	b, err := json.MarshalIndent(fc, "", " ")
 	if err != nil {
 		return err
 	}
 	_, err = fmt.Fprintf(stdout, "%s\n", b)
 	return err
-}
-
-// toponymsGeoJSON turns toponyms into a FeatureCollection.
-func toponymsGeoJSON(ts []geoparse.Toponym) *geojson.FeatureCollection {
-	fc := geojson.NewFeatureCollection()
-	for _, t := range ts {
-		f := geojson.NewFeature(orb.Point{t.Lon, t.Lat})
-		f.Properties = geojson.Properties{
-			"start": t.Start, "end": t.End, "text": t.Text, "name": t.Name, "geonameid": t.GeonameID,
-			"country": t.CountryCode, "admin1": t.Admin1, "fcode": t.FeatureCode, "role": t.Role,
-			"adjectival": t.Adjectival, "resolved": t.Resolved, "precision": t.Precision,
-			"confidence": t.Confidence, "needs_review": t.NeedsReview, "sentence": t.Sentence,
-		}
-		if len(t.Candidates) > 0 {
-			f.Properties["candidates"] = t.Candidates
-		}
-		fc.Append(f)
-	}
-	return fc
-}
-
-// jsonlPlace is one place of `geoparse --jsonl` output.
-type jsonlPlace struct {
-	Start      int      `json:"start"`
-	End        int      `json:"end"`
-	Name       string   `json:"name"`
-	Text       string   `json:"text"`
-	Lat        float64  `json:"lat"`
-	Lon        float64  `json:"lon"`
-	Role       geo.Role `json:"role"`
-	GeonameID  int64    `json:"geonameid"`
-	Precision  int      `json:"precision"`
-	Confidence float64  `json:"confidence"`
-	Adjectival bool     `json:"adjectival,omitempty"`
-}
-
-func geoparseJSONL(p *geoparse.Parser, stdin io.Reader, stdout io.Writer) error {
-	w := bufio.NewWriter(stdout)
-	enc := json.NewEncoder(w)
-	err := eval.ReadCorpus(stdin, func(d *eval.Doc) error {
-		places := []jsonlPlace{}
-		for _, t := range p.Parse(d.Text) {
-			places = append(places, jsonlPlace{Start: t.Start, End: t.End, Name: t.Name, Text: t.Text,
-				Lat: t.Lat, Lon: t.Lon, Role: t.Role, GeonameID: t.GeonameID, Precision: t.Precision,
-				Confidence: t.Confidence, Adjectival: t.Adjectival})
-		}
-		return enc.Encode(struct {
-			ID     string       `json:"id"`
-			Places []jsonlPlace `json:"places"`
-		}{d.ID, places})
-	})
-	if err != nil {
-		return err
-	}
-	return w.Flush()
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"io"
 	"net/http"
 	"os"
@@ -12,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/incidentmap/incidentmap/geo"
 	"github.com/incidentmap/incidentmap/geo/gazetteer"
 )
 
@@ -42,7 +40,7 @@ func TestHealthzReportsABrokenGazetteer(t *testing.T) {
 		a.Close()
 	})
 	select {
-	case <-a.geo.done:
+	case <-a.geo.Done():
 	case <-time.After(30 * time.Second):
 		t.Fatal("the gazetteer's load has not ended after 30 s")
 	}
@@ -66,39 +64,5 @@ func TestHealthzReportsABrokenGazetteer(t *testing.T) {
 	}
 	if r := body["reason"]; !strings.Contains(r, "gazetteer") || !strings.Contains(r, "cities500.txt: line 1") {
 		t.Errorf("reason %q: want it to name the gazetteer and the bad file and line", r)
-	}
-}
-
-func TestGeoLoadHealth(t *testing.T) {
-	b := gazetteer.NewBuilder(1)
-	b.Add(&geo.Place{GeonameID: 1, Name: "Idlib", Lat: 35.9, Lon: 36.6, CountryCode: "SY", FeatureClass: "P"})
-	full, empty := b.Build(), gazetteer.NewBuilder(0).Build()
-	tests := []struct {
-		name    string
-		done    bool
-		parts   *geoParts
-		err     error
-		wantErr string // "" for healthy
-	}{
-		{name: "still loading: requests wait for it", done: false},
-		{name: "loaded", done: true, parts: &geoParts{Gazetteer: full}},
-		{name: "load failed", done: true, err: geo.Errorf(geo.EINVALID, "cities500.txt: line 3: bad coordinates"),
-			wantErr: "gazetteer not loaded: every ingest fails: cities500.txt: line 3: bad coordinates"},
-		{name: "load failed, not a domain error", done: true, err: errors.New("database disk image is malformed"),
-			wantErr: "gazetteer not loaded: every ingest fails: database disk image is malformed"},
-		{name: "no places", done: true, parts: &geoParts{Gazetteer: empty},
-			wantErr: "the gazetteer holds no places: ingest finds none"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			l := &geoLoad{done: make(chan struct{}), parts: tt.parts, err: tt.err}
-			if tt.done {
-				close(l.done)
-			}
-			err := l.health(context.Background())
-			if got := geo.ErrorMessage(err); got != tt.wantErr {
-				t.Errorf("health() = %q (%v), want %q", got, err, tt.wantErr)
-			}
-		})
 	}
 }

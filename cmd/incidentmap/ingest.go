@@ -7,10 +7,10 @@ import (
 	"log/slog"
 	"os"
 	"runtime/pprof"
-	"strings"
 	"time"
 
 	"github.com/incidentmap/incidentmap/geo"
+	"github.com/incidentmap/incidentmap/geo/ingest"
 )
 
 func runIngest(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -53,23 +53,23 @@ func runIngest(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 
 	var stored, dup, failed int
 	start := time.Now()
-	err = ingestReports(ctx, a, fs.Args(), *source, func(j *ingestJob) {
+	err = (&ingest.Batch{Pipeline: a.Pipeline, Store: a.DB, Source: *source}).Run(ctx, fs.Args(), func(j *ingest.Job) {
 		switch {
-		case j.err != nil && j.r == nil:
+		case j.Err != nil && j.Report == nil:
 			failed++
-			fmt.Fprintf(stdout, "%s: error: %s\n", j.path, geo.ErrorMessage(j.err))
-		case j.err != nil:
+			fmt.Fprintf(stdout, "%s: error: %s\n", j.Path, geo.ErrorMessage(j.Err))
+		case j.Err != nil:
 			failed++
-			fmt.Fprintf(stdout, "%s: error: %v\n", j.path, j.err)
-		case !j.created:
+			fmt.Fprintf(stdout, "%s: error: %v\n", j.Path, j.Err)
+		case !j.Created:
 			dup++
-			fmt.Fprintf(stdout, "%s: already stored as report %d\n", j.path, j.r.ID)
+			fmt.Fprintf(stdout, "%s: already stored as report %d\n", j.Path, j.Report.ID)
 		default:
 			stored++
-			r := j.r
-			fmt.Fprintf(stdout, "%s: report %d (%s, %s): %s\n", j.path, r.ID, r.Published.Format(geo.DateLayout), orNone(r.Source), summarize(j.incidents))
-			for _, in := range j.incidents {
-				fmt.Fprintf(stdout, "  %-8s %-28q → %s\n", in.Role, in.Place, describePlace(in))
+			r := j.Report
+			fmt.Fprintf(stdout, "%s: report %d (%s, %s): %s\n", j.Path, r.ID, r.Published.Format(geo.DateLayout), ingest.SourceOrNone(r.Source), ingest.Summarize(j.Incidents))
+			for _, in := range j.Incidents {
+				fmt.Fprintf(stdout, "  %-8s %-28q → %s\n", in.Role, in.Place, ingest.DescribePlace(in))
 			}
 		}
 	})
@@ -84,43 +84,4 @@ func runIngest(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 		return fmt.Errorf("%d report(s) could not be ingested", failed)
 	}
 	return nil
-}
-
-func summarize(incidents []*geo.Incident) string {
-	var inc, men int
-	for _, in := range incidents {
-		if in.Role == geo.RoleIncident {
-			inc++
-		} else {
-			men++
-		}
-	}
-	return fmt.Sprintf("%d incidents, %d mentions", inc, men)
-}
-
-func describePlace(in *geo.Incident) string {
-	var b strings.Builder
-	name := in.Name
-	if name == "" {
-		name = "(unresolved)"
-	}
-	fmt.Fprintf(&b, "%s", name)
-	if in.Admin1 != "" || in.CountryCode != "" {
-		fmt.Fprintf(&b, " [%s]", strings.Trim(in.Admin1+", "+in.CountryCode, ", "))
-	}
-	fmt.Fprintf(&b, " %.4f,%.4f precision %d, %s (date precision %d)", in.Lat, in.Lon, in.Precision, in.Date.Format(geo.DateLayout), in.DatePrecision)
-	if in.NeedsReview {
-		b.WriteString(", needs review")
-	}
-	if in.Disputed {
-		b.WriteString(", disputed")
-	}
-	return b.String()
-}
-
-func orNone(s string) string {
-	if s == "" {
-		return "no source"
-	}
-	return s
 }

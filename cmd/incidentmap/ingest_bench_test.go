@@ -7,7 +7,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/incidentmap/incidentmap/cmd/incidentmap/internal/generate"
 	"github.com/incidentmap/incidentmap/geo"
+	"github.com/incidentmap/incidentmap/geo/ingest"
 )
 
 // BenchmarkIngest measures the whole ingest path of one report of ~12
@@ -21,13 +23,12 @@ func BenchmarkIngest(b *testing.B) {
 	}
 	defer a.Close()
 	rng := rand.New(rand.NewPCG(1, 2))
-	towns := newTownPicker()
 	day := time.Date(2019, 1, 1, 0, 0, 0, 0, time.UTC)
 	ctx := context.Background()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		d := day.AddDate(0, 0, i%2000)
-		text := genReportText(rng, towns, d, 12)
+		text := generate.ReportText(rng, d, 12)
 		r := &geo.Report{Text: text, Published: d, Source: "Bench", Hash: geo.ReportHash(text)}
 		if _, _, err := a.Pipeline.Ingest(ctx, r); err != nil {
 			b.Fatal(err)
@@ -46,15 +47,15 @@ func BenchmarkIngestDir(b *testing.B) {
 	}
 	defer a.Close()
 	dir := b.TempDir()
-	if err := writeReportTexts(dir, b.N, 7); err != nil {
+	if err := generate.WriteReportTexts(dir, b.N, 7); err != nil {
 		b.Fatal(err)
 	}
 	stored := 0
 	b.ResetTimer()
-	err = ingestReports(context.Background(), a, []string{dir}, "", func(j *ingestJob) {
-		if j.err != nil {
-			b.Errorf("%s: %v", j.path, j.err)
-		} else if j.created {
+	err = (&ingest.Batch{Pipeline: a.Pipeline, Store: a.DB}).Run(context.Background(), []string{dir}, func(j *ingest.Job) {
+		if j.Err != nil {
+			b.Errorf("%s: %v", j.Path, j.Err)
+		} else if j.Created {
 			stored++
 		}
 	})

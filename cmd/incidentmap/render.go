@@ -7,7 +7,7 @@ import (
 	"net/url"
 	"os"
 
-	"github.com/incidentmap/incidentmap/cmd/incidentmap/internal/server"
+	"github.com/incidentmap/incidentmap/cmd/incidentmap/internal/staticmap"
 	"github.com/incidentmap/incidentmap/cmd/incidentmap/internal/store"
 	"github.com/incidentmap/incidentmap/tiles"
 )
@@ -57,7 +57,7 @@ func runRender(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 		return err
 	}
 	defer db.Close()
-	opts, err := server.StaticMapOptions(ctx, db, base, q)
+	opts, err := staticmap.Options(ctx, db, base, q)
 	if err != nil {
 		return fmt.Errorf("--%s", errMessage(err))
 	}

@@ -2,26 +2,17 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"io"
 	"io/fs"
-	"log/slog"
 	"os"
-	"path"
-	"runtime/debug"
-	"runtime/metrics"
 	"strings"
 	"time"
 
+	"github.com/incidentmap/incidentmap/cmd/incidentmap/internal/geoload"
+	"github.com/incidentmap/incidentmap/cmd/incidentmap/internal/memtrim"
 	"github.com/incidentmap/incidentmap/cmd/incidentmap/internal/server"
-	"github.com/incidentmap/incidentmap/cmd/incidentmap/internal/store"
-	"github.com/incidentmap/incidentmap/data"
 	"github.com/incidentmap/incidentmap/geo"
-	"github.com/incidentmap/incidentmap/geo/geoparse"
-	"github.com/incidentmap/incidentmap/geo/ingest"
-	"github.com/incidentmap/incidentmap/geo/reportfile"
 	"github.com/incidentmap/incidentmap/static"
 )
 
@@ -57,7 +48,7 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		return err
 	}
 	log := newTextLogger(stderr, cfg.Verbose)
-	setMemoryLimit(0, log)
+	memtrim.SetLimit(0, log)
 	srv, a, err := startServer(ctx, cfg, stderr)
 	if err != nil {
 		return err
@@ -66,11 +57,11 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	go func() {
 		// A gazetteer much larger than the default one (allCountries) must
 		// not leave the heap pinned at the limit, collecting without end.
-		if _, err := a.geo.wait(ctx); err == nil {
-			setMemoryLimit(liveHeap(), log)
+		if _, err := a.geo.Wait(ctx); err == nil {
+			memtrim.SetLimit(memtrim.LiveHeap(), log)
 		}
 	}()
-	go trimWhenIdle(ctx, log, func() bool {
+	go memtrim.WhenIdle(ctx, log, func() bool {
 		// Both, not either: || would skip the second.
 		dropped := srv.DropCaches()
 		return a.DB.DropRowCache() || dropped
@@ -101,7 +92,7 @@ func startServerHolding(ctx context.Context, cfg Config, logw io.Writer, hold <-
 		return nil, nil, err
 	}
 	loadGeo := make(chan struct{})
-	a, err := openAppAsync(ctx, cfg.DB, geoOptions{Assets: cfg.Assets, Outlets: outlets, Samples: cfg.Samples, Log: log}, loadGeo)
+	a, err := openAppAsync(ctx, cfg.DB, geoload.Options{Assets: cfg.Assets, Outlets: outlets, Samples: cfg.Samples, Log: log}, loadGeo)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -114,21 +105,22 @@ func startServerHolding(ctx context.Context, cfg Config, logw io.Writer, hold <-
 	if cfg.StaticDir != "" {
 		staticFS = os.DirFS(cfg.StaticDir)
 	}
+	var st geo.Store = a.DB // SQLite; the server needs only a geo.Store
 	var sessionKey []byte
 	if cfg.Private {
-		if sessionKey, err = loadSessionKey(ctx, a.DB); err != nil {
+		if sessionKey, err = server.LoadSessionKey(ctx, st); err != nil {
 			a.Close()
 			return nil, nil, err
 		}
 	}
 	a.DB.SetRowCacheBytes(int64(cfg.RowCacheMB) << 20)
 	srv := &server.Server{
-		Incidents: a.DB, Reports: a.DB, Ingester: waitIngester{a.geo}, Versions: a.DB, Changes: a.DB, Histogram: a.DB,
-		Review: waitReviewer{ReviewService: a.DB, load: a.geo}, Gazetteer: waitSearch{a.geo},
+		Incidents: st, Reports: st, Ingester: geoload.Ingester{Load: a.geo}, Versions: st, Changes: st, Histogram: st,
+		Review: geoload.Reviewer{ReviewService: st, Load: a.geo}, Gazetteer: geoload.Searcher{Load: a.geo},
 		Static: staticFS, Logger: log, Token: cfg.Token, Private: cfg.Private, MaxBodyBytes: cfg.MaxBodyBytes,
-		Tokens:     a.DB, // tokens from `incidentmap token create`, checked by hash
+		Tokens:     st, // tokens from `incidentmap token create`, checked by hash
 		SessionKey: sessionKey, BehindHTTPS: cfg.BehindHTTPS,
-		Health: a.geo.health,
+		Health: a.geo.Health,
 	}
 	if err := setupTiles(ctx, srv, cfg, a, log); err != nil {
 		a.Close()
@@ -146,239 +138,11 @@ func startServerHolding(ctx context.Context, cfg Config, logw io.Writer, hold <-
 			select {
 			case <-hold:
 				close(loadGeo)
-			case <-a.geo.done: // closed before it started
+			case <-a.geo.Done(): // closed before it started
 			}
 		}()
 	}
 	return srv, a, nil
-}
-
-// sessionKeySetting names the setting holding the key that signs browser
-// sessions (server/session.go), hex-encoded.
-const sessionKeySetting = "session_key"
-
-// loadSessionKey returns the database's session key, making it on first
-// use. It is kept in the database so sessions outlive a restart and
-// belong to this database; a copy of the database (a backup) holds it
-// too, like the token hashes. A session ends when its token is revoked
-// (or, for the env token, changed), so the key never needs rotating to
-// lock a browser out.
-func loadSessionKey(ctx context.Context, db *store.DB) ([]byte, error) {
-	fresh := make([]byte, 32)
-	_, _ = rand.Read(fresh) // crypto/rand.Read never fails (Go 1.24+)
-	v, err := db.SettingOrInit(ctx, sessionKeySetting, hex.EncodeToString(fresh))
-	if err != nil {
-		return nil, fmt.Errorf("session key: %w", err)
-	}
-	key, err := hex.DecodeString(v)
-	if err != nil || len(key) < 32 {
-		return nil, fmt.Errorf("session key: the %q setting is not 32 hex-encoded bytes", sessionKeySetting)
-	}
-	return key, nil
-}
-
-// waitIngester ingests through the pipeline once the gazetteer is loaded.
-type waitIngester struct{ load *geoLoad }
-
-func (w waitIngester) Ingest(ctx context.Context, r *geo.Report) (bool, []*geo.Incident, error) {
-	parts, err := w.load.wait(ctx)
-	if err != nil {
-		return false, nil, err
-	}
-	return parts.Pipeline.Ingest(ctx, r)
-}
-
-// waitReviewer applies corrections once the place rules are loaded, so a
-// correction made during the load is never left out of the rules; the
-// review queue needs only the database.
-type waitReviewer struct {
-	geo.ReviewService
-	load *geoLoad
-}
-
-func (w waitReviewer) ApplyCorrection(ctx context.Context, c geo.Correction) (*geo.Incident, error) {
-	parts, err := w.load.wait(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return (&geoparse.Reviewer{ReviewService: w.ReviewService, Rules: parts.Rules}).ApplyCorrection(ctx, c)
-}
-
-// searchWait bounds how long a place search waits for the gazetteer:
-// GazetteerSearcher has no context, so the wait cannot end with the request.
-const searchWait = 30 * time.Second
-
-// waitSearch searches the gazetteer once it is loaded; until then, or if it
-// failed to load, a search finds nothing.
-type waitSearch struct{ load *geoLoad }
-
-func (w waitSearch) Search(q, cc string, limit int) []geo.Candidate {
-	ctx, cancel := context.WithTimeout(context.Background(), searchWait)
-	defer cancel()
-	parts, err := w.load.wait(ctx)
-	if err != nil {
-		return []geo.Candidate{}
-	}
-	return parts.Gazetteer.Search(q, cc, limit)
-}
-
-// ingestSamples stores the bundled sample reports when the database has no
-// reports yet, so a first `make run` shows a populated map.
-func ingestSamples(ctx context.Context, db *store.DB, pipeline *ingest.Pipeline, log interface{ Info(string, ...any) }) error {
-	reports, _, err := db.Stats(ctx)
-	if err != nil || reports > 0 {
-		return err
-	}
-	outlet := ""
-	if b, err := fs.ReadFile(data.Samples, "samples/source"); err == nil {
-		outlet = strings.TrimSpace(string(b))
-	}
-	entries, err := fs.ReadDir(data.Samples, "samples")
-	if err != nil {
-		return err
-	}
-	n := 0
-	for _, e := range entries {
-		name := e.Name()
-		if ext := path.Ext(name); ext != ".txt" && ext != ".json" {
-			continue
-		}
-		b, err := fs.ReadFile(data.Samples, "samples/"+name)
-		if err != nil {
-			return err
-		}
-		r, err := reportfile.Parse(name, b)
-		if err != nil {
-			return fmt.Errorf("sample report: %w", err)
-		}
-		if r.Source == "" {
-			r.Source = outlet
-		}
-		if _, _, err := pipeline.Ingest(ctx, r); err != nil {
-			return fmt.Errorf("sample report %s: %w", name, err)
-		}
-		n++
-	}
-	log.Info("sample reports ingested", "reports", n)
-	return nil
-}
-
-// Memory policy of the server. The soft limit keeps the heap, and so the
-// peak RSS under load, bounded (issue 8's target: 400 MB at a million
-// incidents; 302 MB measured under its load runs). The soft limit cannot
-// bound what requests hold live: a burst of 16 maximal /map.png peaked at
-// 1.6 GB until renders got a byte budget (server/limits.go), and measured
-// 302–339 MB with it (issue 20). The idle trim returns a background
-// build's garbage to the OS.
-const (
-	// defaultMemoryLimit is the Go runtime's soft memory limit, in bytes,
-	// unless GOMEMLIMIT sets one: about three times what the server holds
-	// at a million incidents (gazetteer 48 MB, tiles' point cache 35 MB).
-	defaultMemoryLimit = 256 << 20
-	// trimEvery is how often the server checks for memory to return.
-	trimEvery = 10 * time.Second
-	// idleAllocs is how many bytes the server may allocate in trimEvery
-	// and still count as idle.
-	idleAllocs = 4 << 20
-	// trimMin is how many bytes of garbage and free heap an idle server
-	// must hold before returning them is worth a full collection.
-	trimMin = 32 << 20
-)
-
-// setMemoryLimit sets the runtime's soft memory limit to
-// defaultMemoryLimit, or to twice live bytes if that is more, unless the
-// GOMEMLIMIT environment variable has set one.
-func setMemoryLimit(live uint64, log *slog.Logger) {
-	if os.Getenv("GOMEMLIMIT") != "" {
-		return
-	}
-	limit := max(int64(defaultMemoryLimit), 2*int64(live))
-	if debug.SetMemoryLimit(limit) != limit {
-		log.Debug("memory limit", "MiB", limit>>20, "live_MiB", live>>20)
-	}
-}
-
-// memSample is what trimWhenIdle reads from runtime/metrics.
-type memSample struct {
-	allocs uint64 // bytes allocated since the process started
-	spare  uint64 // heap bytes held beyond live objects: garbage, unused, free
-}
-
-var memMetrics = []string{
-	"/gc/heap/allocs:bytes",
-	"/memory/classes/heap/objects:bytes",
-	"/gc/heap/live:bytes",
-	"/memory/classes/heap/unused:bytes",
-	"/memory/classes/heap/free:bytes",
-}
-
-func readMemSample() memSample {
-	ss := make([]metrics.Sample, len(memMetrics))
-	for i, name := range memMetrics {
-		ss[i].Name = name
-	}
-	metrics.Read(ss)
-	v := func(i int) uint64 {
-		if ss[i].Value.Kind() != metrics.KindUint64 {
-			return 0
-		}
-		return ss[i].Value.Uint64()
-	}
-	objects, live := v(1), v(2)
-	return memSample{allocs: v(0), spare: objects - min(objects, live) + v(3) + v(4)}
-}
-
-// liveHeap returns the bytes of heap objects marked live by the last
-// garbage collection.
-func liveHeap() uint64 {
-	ss := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
-	metrics.Read(ss)
-	if ss[0].Value.Kind() != metrics.KindUint64 {
-		return 0
-	}
-	return ss[0].Value.Uint64()
-}
-
-// shouldTrim reports whether the server, sampled at prev and then cur,
-// has been idle in between while holding at least trimMin spare bytes.
-func shouldTrim(prev, cur memSample) bool {
-	return cur.allocs-prev.allocs < idleAllocs && cur.spare >= trimMin
-}
-
-// trimWhenIdle returns the heap's garbage and free memory to the OS
-// whenever the server is idle with enough of it, until ctx ends. Builds in
-// the background (the gazetteer; the tiles' point cache and cluster
-// pyramids, again after every ingest) leave several times their result as
-// garbage. An idle server runs no collection to free it, and the runtime's
-// scavenger only returns memory beyond the heap goal, twice the live heap,
-// so without this the idle RSS would stay at the peak of the last build.
-//
-// An idle server also drops its caches of responses and rows (dropCaches
-// reports whether they held anything): they serve bursts of similar
-// requests, and would otherwise keep up to ~90 MB of an idle server's
-// memory for requests that may never come.
-func trimWhenIdle(ctx context.Context, log *slog.Logger, dropCaches func() bool) {
-	t := time.NewTicker(trimEvery)
-	defer t.Stop()
-	prev := readMemSample()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-		cur := readMemSample()
-		if cur.allocs-prev.allocs < idleAllocs && dropCaches() {
-			debug.FreeOSMemory()
-			log.Debug("idle: caches dropped, heap returned to the OS")
-			cur = readMemSample()
-		} else if shouldTrim(prev, cur) {
-			debug.FreeOSMemory()
-			log.Debug("idle: heap returned to the OS", "MiB", cur.spare>>20)
-			cur = readMemSample()
-		}
-		prev = cur
-	}
 }
 
 // displayAddr turns ":8080" or "[::]:8080" into something a browser opens.

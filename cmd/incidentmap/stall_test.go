@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/incidentmap/incidentmap/cmd/incidentmap/internal/generate"
 	"github.com/incidentmap/incidentmap/cmd/incidentmap/internal/server"
 	"github.com/incidentmap/incidentmap/cmd/incidentmap/internal/store"
 )
@@ -27,7 +28,7 @@ func mustGeneratedDB(tb testing.TB, n int) *store.DB {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { db.Close() })
-	st, err := db.BulkLoad(context.Background(), newGenerator(1, nil).reports(n), store.BulkOptions{})
+	st, err := db.BulkLoad(context.Background(), generate.New(1, nil).Reports(n), store.BulkOptions{})
 	if err != nil || st.Incidents != n {
 		tb.Fatalf("bulk load: %d incidents, %v; want %d", st.Incidents, err, n)
 	}

@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/http"
 	"path/filepath"
-	"runtime/debug"
 	"strings"
 	"testing"
 	"time"
@@ -82,7 +81,7 @@ func TestServeReadsBeforeGazetteerLoads(t *testing.T) {
 			t.Errorf("GET %s before the gazetteer: status %d, want 200", path, resp.StatusCode)
 		}
 	}
-	if a.geo.loaded() {
+	if a.geo.Loaded() {
 		t.Fatal("gazetteer loaded while held: the test proves nothing")
 	}
 
@@ -123,7 +122,7 @@ func TestServeReadsBeforeGazetteerLoads(t *testing.T) {
 	if got := strings.Join(names, ","); !strings.Contains(got, "Aleppo") || !strings.Contains(got, "Idlib") {
 		t.Errorf("ingest places=%q, want Aleppo and Idlib geoparsed", got)
 	}
-	if !a.geo.loaded() {
+	if !a.geo.Loaded() {
 		t.Error("ingest answered but the gazetteer is not loaded")
 	}
 	var fc struct {
@@ -158,92 +157,7 @@ func TestServeIngestCancelledWhileLoading(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("Close hangs while the gazetteer's load is held")
 	}
-	if _, err := a.geo.wait(context.Background()); !errors.Is(err, context.Canceled) {
+	if _, err := a.geo.Wait(context.Background()); !errors.Is(err, context.Canceled) {
 		t.Errorf("wait after Close: %v, want the load cancelled", err)
-	}
-}
-
-func TestGeoLoadWait(t *testing.T) {
-	loadErr := errors.New("disk on fire")
-	parts := &geoParts{}
-	tests := []struct {
-		name    string
-		done    bool
-		parts   *geoParts
-		err     error
-		ctxDone bool
-		want    *geoParts
-		wantErr error
-	}{
-		{name: "loaded", done: true, parts: parts, want: parts},
-		{name: "load failed", done: true, err: loadErr, wantErr: loadErr},
-		{name: "still loading, request gone", ctxDone: true, wantErr: context.Canceled},
-		{name: "loaded beats a cancelled context", done: true, parts: parts, ctxDone: true, want: parts},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			l := &geoLoad{done: make(chan struct{}), parts: tt.parts, err: tt.err}
-			if tt.done {
-				close(l.done)
-			}
-			ctx, cancel := context.WithCancel(context.Background())
-			if tt.ctxDone {
-				cancel()
-			}
-			defer cancel()
-			got, err := l.wait(ctx)
-			if got != tt.want || !errors.Is(err, tt.wantErr) || (tt.wantErr == nil) != (err == nil) {
-				t.Errorf("wait=(%p, %v), want (%p, %v)", got, err, tt.want, tt.wantErr)
-			}
-			if l.loaded() != tt.done {
-				t.Errorf("loaded()=%v, want %v", l.loaded(), tt.done)
-			}
-		})
-	}
-}
-
-func TestShouldTrim(t *testing.T) {
-	const mb = 1 << 20
-	tests := []struct {
-		name      string
-		prev, cur memSample
-		want      bool
-	}{
-		{"idle after a build", memSample{allocs: 900 * mb}, memSample{allocs: 900 * mb, spare: 200 * mb}, true},
-		{"busy", memSample{allocs: 900 * mb}, memSample{allocs: 950 * mb, spare: 200 * mb}, false},
-		{"idle, little to return", memSample{allocs: 900 * mb}, memSample{allocs: 901 * mb, spare: 8 * mb}, false},
-		{"idle at the threshold", memSample{allocs: 10 * mb}, memSample{allocs: 10*mb + idleAllocs - 1, spare: trimMin}, true},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if got := shouldTrim(tt.prev, tt.cur); got != tt.want {
-				t.Errorf("shouldTrim(%+v, %+v)=%v, want %v", tt.prev, tt.cur, got, tt.want)
-			}
-		})
-	}
-}
-
-// readMemSample must see the garbage a build leaves: without it the idle
-// trim never fires. The collector is off while the garbage is made: run
-// alone, in a small heap, it would otherwise collect and return the
-// garbage before the second sample (the test failed alone, issue 15).
-// garbageSink keeps the compiler from proving the garbage unused.
-var garbageSink []byte
-
-func TestReadMemSampleSeesGarbage(t *testing.T) {
-	defer debug.SetGCPercent(debug.SetGCPercent(-1))
-	before := readMemSample()
-	n := 0
-	for range 64 {
-		garbageSink = make([]byte, 1<<20) // too large for the stack: garbage on the heap
-		n += len(garbageSink)
-	}
-	garbageSink = nil
-	after := readMemSample()
-	if after.allocs-before.allocs < uint64(n) {
-		t.Errorf("allocs grew by %d bytes, want at least 64 MiB", after.allocs-before.allocs)
-	}
-	if after.spare < 32<<20 {
-		t.Errorf("spare=%d bytes after dropping 64 MiB, want at least 32 MiB", after.spare)
 	}
 }

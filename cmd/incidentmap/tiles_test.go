@@ -19,7 +19,7 @@ import (
 	"github.com/paulmach/orb/encoding/mvt"
 	"github.com/paulmach/orb/maptile"
 
-	"github.com/incidentmap/incidentmap/cmd/incidentmap/internal/server"
+	"github.com/incidentmap/incidentmap/cmd/incidentmap/internal/staticmap"
 	"github.com/incidentmap/incidentmap/cmd/incidentmap/internal/store"
 	"github.com/incidentmap/incidentmap/tiles"
 )
@@ -179,7 +179,7 @@ func TestStaticMapOfSeeds(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	opts, err := server.StaticMapOptions(context.Background(), db, nil, q)
+	opts, err := staticmap.Options(context.Background(), db, nil, q)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,10 +7,13 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/incidentmap/incidentmap/geo"
 )
 
 // Browser sessions for --private (issue 20, defect 8). A browser cannot
@@ -167,4 +170,28 @@ func (s *Server) setSessionCookie(w http.ResponseWriter, r *http.Request, value 
 		c.MaxAge = int(expires.Sub(s.now()).Seconds())
 	}
 	http.SetCookie(w, c)
+}
+
+// sessionKeySetting names the setting holding the key that signs browser
+// sessions (this file), hex-encoded.
+const sessionKeySetting = "session_key"
+
+// LoadSessionKey returns the database's session key, making it on first
+// use. It is kept in the database so sessions outlive a restart and
+// belong to this database; a copy of the database (a backup) holds it
+// too, like the token hashes. A session ends when its token is revoked
+// (or, for the env token, changed), so the key never needs rotating to
+// lock a browser out.
+func LoadSessionKey(ctx context.Context, db geo.SettingService) ([]byte, error) {
+	fresh := make([]byte, 32)
+	_, _ = rand.Read(fresh) // crypto/rand.Read never fails (Go 1.24+)
+	v, err := db.SettingOrInit(ctx, sessionKeySetting, hex.EncodeToString(fresh))
+	if err != nil {
+		return nil, fmt.Errorf("session key: %w", err)
+	}
+	key, err := hex.DecodeString(v)
+	if err != nil || len(key) < 32 {
+		return nil, fmt.Errorf("session key: the %q setting is not 32 hex-encoded bytes", sessionKeySetting)
+	}
+	return key, nil
 }

@@ -2,16 +2,11 @@ package store
 
 import (
 	"fmt"
-	"math"
 	"strings"
 
 	"github.com/incidentmap/incidentmap/geo"
 	"github.com/incidentmap/incidentmap/geo/spatial"
 )
-
-// maxFilterSources bounds f.Sources so one request cannot build a huge
-// statement.
-const maxFilterSources = 100
 
 // query is an IncidentFilter compiled to SQL selecting matching ids.
 //
@@ -84,54 +79,9 @@ func (q *query) where(cond string, args ...any) {
 	q.args = append(q.args, args...)
 }
 
-// validateFilter returns EINVALID naming the parameter of an impossible
-// filter.
-func validateFilter(f geo.IncidentFilter) error {
-	if f.From != nil && f.To != nil && f.From.After(*f.To) {
-		return geo.ParamErrorf("from", "%s is after to %s", f.From.Format(geo.DateLayout), f.To.Format(geo.DateLayout))
-	}
-	if b := f.BBox; b != nil {
-		for _, v := range b {
-			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return geo.ParamErrorf("bbox", "must be finite numbers")
-			}
-		}
-		switch {
-		case !validLonLat(b[0], b[1]) || !validLonLat(b[2], b[3]):
-			return geo.ParamErrorf("bbox", "longitudes must be within [-180, 180] and latitudes within [-90, 90]")
-		case b[0] > b[2]:
-			return geo.ParamErrorf("bbox", "minimum longitude %v is greater than maximum %v", b[0], b[2])
-		case b[1] > b[3]:
-			return geo.ParamErrorf("bbox", "minimum latitude %v is greater than maximum %v", b[1], b[3])
-		}
-	}
-	for _, r := range f.Roles {
-		if !r.Valid() {
-			return geo.ParamErrorf("role", "unknown role %q (want incident or mention)", r)
-		}
-	}
-	switch {
-	case f.SourceKind != "" && !f.SourceKind.Valid():
-		return geo.ParamErrorf("source_kind", "unknown kind %q (want outlet or claimant)", f.SourceKind)
-	case len(f.Sources) > maxFilterSources:
-		return geo.ParamErrorf("source", "at most %d sources", maxFilterSources)
-	case f.MaxPrecision < 0:
-		return geo.ParamErrorf("max_precision", "must not be negative")
-	case f.Limit < 0:
-		return geo.ParamErrorf("limit", "must not be negative")
-	case f.Offset < 0:
-		return geo.ParamErrorf("offset", "must not be negative")
-	case f.AfterID < 0:
-		return geo.ParamErrorf("after_id", "must not be negative")
-	case f.ReportID < 0:
-		return geo.ParamErrorf("report_id", "must not be negative")
-	}
-	return nil
-}
-
 // buildQuery compiles f, ignoring Limit, Offset and AfterID.
 func buildQuery(f geo.IncidentFilter) (*query, error) {
-	if err := validateFilter(f); err != nil {
+	if err := f.Validate(); err != nil {
 		return nil, err
 	}
 	incident, mention := spatial.Roles(f.Roles)

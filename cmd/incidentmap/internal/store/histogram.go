@@ -15,7 +15,7 @@ import (
 // reach the data version if need be; a small one in SQL.
 func (db *DB) Histogram(ctx context.Context, f geo.IncidentFilter, interval string) ([]geo.Bucket, error) {
 	f.Limit, f.Offset, f.AfterID = 0, 0, 0
-	if err := validateFilter(f); err != nil {
+	if err := f.Validate(); err != nil {
 		return nil, err
 	}
 	if interval != "day" && interval != "week" && interval != "month" {

@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -348,10 +347,6 @@ func pageOf(ids []int64, afterID int64, offset, limit int) []int64 {
 	}
 	ids = ids[offset:]
 	return ids[:min(limit, len(ids))]
-}
-
-func validLonLat(lon, lat float64) bool {
-	return !math.IsNaN(lon) && !math.IsNaN(lat) && lon >= -180 && lon <= 180 && lat >= -90 && lat <= 90
 }
 
 func int64sJSON(ids []int64) string {

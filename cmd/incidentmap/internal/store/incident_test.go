@@ -168,7 +168,7 @@ func TestFindIncidents_Invalid(t *testing.T) {
 		{"negative precision", "max_precision", geo.IncidentFilter{MaxPrecision: -1}},
 		{"negative limit", "limit", geo.IncidentFilter{Limit: -1}},
 		{"negative offset", "offset", geo.IncidentFilter{Offset: -1}},
-		{"too many sources", "source", geo.IncidentFilter{Sources: make([]string, maxFilterSources+1)}},
+		{"too many sources", "source", geo.IncidentFilter{Sources: make([]string, geo.MaxFilterSources+1)}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			_, _, err := db.FindIncidents(context.Background(), tt.f)

@@ -26,7 +26,7 @@ func (db *DB) UpsertPlaces(ctx context.Context, places []*geo.Place) (inserted, 
 		if p == nil || p.GeonameID == 0 {
 			return 0, 0, geo.Errorf(geo.EINVALID, "place without geonameid")
 		}
-		if !validLonLat(p.Lon, p.Lat) {
+		if !geo.ValidLonLat(p.Lon, p.Lat) {
 			return 0, 0, geo.Errorf(geo.EINVALID, "place %d: coordinates %v, %v out of range", p.GeonameID, p.Lon, p.Lat)
 		}
 	}

@@ -24,7 +24,7 @@ const pointColumns = `i.id, i.lon, i.lat, i.day, i.precision, i.disputed, i.sour
 // data version; see pointCache. Otherwise, while the copy is (re)built in the background,
 // the answer comes from SQL, driven by the R*Tree as FindIncidents is.
 func (db *DB) EachPoint(ctx context.Context, f geo.IncidentFilter, bound [4]float64, fn func(geo.PointRow) error) error {
-	if err := validateFilter(f); err != nil {
+	if err := f.Validate(); err != nil {
 		return err
 	}
 	if err := validateBound(bound); err != nil {
@@ -47,7 +47,7 @@ func (db *DB) EachPoint(ctx context.Context, f geo.IncidentFilter, bound [4]floa
 
 // validateBound rejects a bound that is not finite and ordered.
 func validateBound(b [4]float64) error {
-	if err := validateFilter(geo.IncidentFilter{BBox: &b}); err != nil {
+	if err := geo.ValidateBound(b); err != nil {
 		return geo.ParamErrorf("bbox", "bound %v: %s", b, geo.ErrorMessage(err))
 	}
 	return nil

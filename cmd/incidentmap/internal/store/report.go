@@ -41,19 +41,11 @@ func (db *DB) CreateReport(ctx context.Context, r *geo.Report, incidents []*geo.
 	return true, nil
 }
 
-// NewReport is a report and the incidents found in it, for CreateReports.
-type NewReport struct {
-	Report    *geo.Report
-	Incidents []*geo.Incident
-}
+// NewReport is geo.NewReport, for CreateReports.
+type NewReport = geo.NewReport
 
-// CreateResult is what CreateReports did with one report: Err is nil when
-// it was stored (Created) or already stored (not Created; Report.ID is
-// the stored one), else why it was not stored.
-type CreateResult struct {
-	Created bool
-	Err     error
-}
+// CreateResult is geo.CreateResult: what CreateReports did with one report.
+type CreateResult = geo.CreateResult
 
 // CreateReports stores reports as CreateReport does, in order, in one
 // transaction: a commit per report was most of the cost of a bulk ingest.
@@ -170,7 +162,7 @@ func validateReport(r *geo.Report, incidents []*geo.Incident) error {
 			return geo.Errorf(geo.EINVALID, "incident %d is nil", i)
 		case !inc.Role.Valid():
 			return geo.Errorf(geo.EINVALID, "incident %d: unknown role %q", i, inc.Role)
-		case !validLonLat(inc.Lon, inc.Lat):
+		case !geo.ValidLonLat(inc.Lon, inc.Lat):
 			return geo.Errorf(geo.EINVALID, "incident %d: coordinates %v, %v out of range", i, inc.Lon, inc.Lat)
 		}
 		for _, s := range inc.Sources {

@@ -23,11 +23,11 @@ func batchScenario() []NewReport {
 		Date: day("2020-01-23")}
 	mention := &geo.Incident{Place: "Damascus", GeonameID: 170654, Lat: 33.51, Lon: 36.29, Role: geo.RoleMention}
 	return []NewReport{
-		{newReport("A", "2020-01-23", "a shelling of the old market"), []*geo.Incident{idlib("2020-01-23", "Syrian state media", geo.StanceClaims), mention}},
-		{newReport("B", "2020-01-24", "the same shelling, told otherwise"), []*geo.Incident{idlib("2020-01-23", "Syrian Observatory", geo.StanceDenies), saraqib}},
-		{newReport("C", "2020-01-24", "a shelling of the old market"), []*geo.Incident{idlib("2020-01-23", "x", geo.StanceClaims)}}, // duplicate of A
-		{&geo.Report{Text: "no hash", Published: day("2020-01-25")}, nil},                                                           // invalid
-		{newReport("D", "2020-02-01", "nothing happened anywhere"), nil},
+		{Report: newReport("A", "2020-01-23", "a shelling of the old market"), Incidents: []*geo.Incident{idlib("2020-01-23", "Syrian state media", geo.StanceClaims), mention}},
+		{Report: newReport("B", "2020-01-24", "the same shelling, told otherwise"), Incidents: []*geo.Incident{idlib("2020-01-23", "Syrian Observatory", geo.StanceDenies), saraqib}},
+		{Report: newReport("C", "2020-01-24", "a shelling of the old market"), Incidents: []*geo.Incident{idlib("2020-01-23", "x", geo.StanceClaims)}}, // duplicate of A
+		{Report: &geo.Report{Text: "no hash", Published: day("2020-01-25")}, Incidents: nil},                                                           // invalid
+		{Report: newReport("D", "2020-02-01", "nothing happened anywhere"), Incidents: nil},
 	}
 }
 
@@ -116,9 +116,9 @@ func TestCreateReports_FailedReportLosesNothing(t *testing.T) {
 		return []*geo.Incident{{Place: place, Lat: lat, Lon: 36, Role: geo.RoleIncident, Date: day("2021-03-01")}}
 	}
 	batch := []NewReport{
-		{newReport("A", "2021-03-01", "first"), inc("Ariha", 35.8)},
-		{newReport("A", "2021-03-01", "second, refused after its report row"), append(inc("Binnish", 35.9), inc("poison", 36)...)},
-		{newReport("A", "2021-03-01", "third"), inc("Atarib", 36.1)},
+		{Report: newReport("A", "2021-03-01", "first"), Incidents: inc("Ariha", 35.8)},
+		{Report: newReport("A", "2021-03-01", "second, refused after its report row"), Incidents: append(inc("Binnish", 35.9), inc("poison", 36)...)},
+		{Report: newReport("A", "2021-03-01", "third"), Incidents: inc("Atarib", 36.1)},
 	}
 	res, err := db.CreateReports(ctx, batch)
 	if err != nil {

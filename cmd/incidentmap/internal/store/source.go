@@ -15,7 +15,7 @@ import (
 // data version if need be; a small one in SQL.
 func (db *DB) FindSources(ctx context.Context, f geo.IncidentFilter) ([]geo.SourceCount, error) {
 	f.Sources, f.SourceKind, f.Limit, f.Offset, f.AfterID = nil, "", 0, 0, 0
-	if err := validateFilter(f); err != nil {
+	if err := f.Validate(); err != nil {
 		return nil, err
 	}
 	s, err := db.aggregateSnapshot(ctx)

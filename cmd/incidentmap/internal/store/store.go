@@ -334,3 +334,6 @@ func vacuumInto(ctx context.Context, conn interface {
 	}
 	return nil
 }
+
+// DB is the SQLite geo.Store.
+var _ geo.Store = (*DB)(nil)

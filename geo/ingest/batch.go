@@ -1,4 +1,4 @@
-package main
+package ingest
 
 import (
 	"context"
@@ -6,19 +6,29 @@ import (
 	"runtime"
 	"sync"
 
-	"github.com/incidentmap/incidentmap/cmd/incidentmap/internal/store"
 	"github.com/incidentmap/incidentmap/geo"
 	"github.com/incidentmap/incidentmap/geo/reportfile"
 )
 
-// ingestJob is one report file on its way through ingestReports.
-type ingestJob struct {
-	path      string
-	r         *geo.Report // nil when the file could not be read or parsed
-	incidents []*geo.Incident
-	created   bool  // stored now (false: already stored, or failed)
-	err       error // why the report was not stored
+// Job is one report file on its way through Batch.Run.
+type Job struct {
+	Path      string
+	Report    *geo.Report // nil when the file could not be read or parsed
+	Incidents []*geo.Incident
+	Created   bool  // stored now (false: already stored, or failed)
+	Err       error // why the report was not stored
 	ready     chan struct{}
+}
+
+// Batch ingests files of reports: Pipeline geoparses them in parallel and
+// Store stores them in file order, several reports per transaction. When a
+// whole transaction fails, Pipeline.Ingest (so Pipeline.Reports) stores
+// its reports one by one.
+type Batch struct {
+	Pipeline *Pipeline
+	Store    geo.BulkReportService
+	// Source is the outlet of reports that name none.
+	Source string
 }
 
 // ingestMaxBatch bounds the reports stored in one transaction: enough to
@@ -27,28 +37,29 @@ type ingestJob struct {
 // stored come steadily.
 const ingestMaxBatch = 8
 
-// ingestReports reads the reports in paths, geoparses them in parallel
+// Run reads the reports in paths, geoparses them in parallel
 // (one worker per CPU but one) and stores them in file order, committing together
 // the reports that are ready when the writer comes to them (at most
 // ingestMaxBatch). done is called for every file, in order, once its
 // outcome is final: a report it calls stored is committed, so a crash
 // never leaves one half stored nor loses one that was announced. Reports
-// without an outlet get source.
+// without an outlet get b.Source. Run returns the first error of the
+// store's transactions (after the fallback) or ctx's.
 //
 // The geoparser is most of the CPU and the store is one writer, so the
 // writer stores a batch while the workers parse the next ones.
-func ingestReports(parent context.Context, a *app, paths []string, source string, done func(*ingestJob)) error {
+func (b *Batch) Run(parent context.Context, paths []string, done func(*Job)) error {
 	ctx, cancel := context.WithCancel(parent)
 	defer cancel()
-	work := make(chan *ingestJob, 2*ingestMaxBatch)    // to the workers
-	ordered := make(chan *ingestJob, 2*ingestMaxBatch) // to the writer, in file order
+	work := make(chan *Job, 2*ingestMaxBatch)    // to the workers
+	ordered := make(chan *Job, 2*ingestMaxBatch) // to the writer, in file order
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() { // the reader
 		defer wg.Done()
 		defer close(work)
 		defer close(ordered)
-		send := func(ch chan<- *ingestJob, j *ingestJob) error {
+		send := func(ch chan<- *Job, j *Job) error {
 			select {
 			case ch <- j:
 				return nil
@@ -59,13 +70,13 @@ func ingestReports(parent context.Context, a *app, paths []string, source string
 		// reportfile.Read passes unreadable files to fn, so its only error
 		// is the cancellation fn returns.
 		reportfile.Read(paths, func(path string, r *geo.Report, err error) error {
-			j := &ingestJob{path: path, r: r, err: err, ready: make(chan struct{})}
+			j := &Job{Path: path, Report: r, Err: err, ready: make(chan struct{})}
 			if err != nil {
 				close(j.ready)
 				return send(ordered, j)
 			}
 			if r.Source == "" {
-				r.Source = source
+				r.Source = b.Source
 			}
 			// First in line, then to a worker: the writer only ever
 			// waits for a job a worker has.
@@ -84,13 +95,13 @@ func ingestReports(parent context.Context, a *app, paths []string, source string
 			defer wg.Done()
 			for j := range work {
 				if ctx.Err() == nil {
-					j.incidents, j.err = a.Pipeline.Prepare(ctx, j.r)
+					j.Incidents, j.Err = b.Pipeline.Prepare(ctx, j.Report)
 				}
 				close(j.ready)
 			}
 		}()
 	}
-	err := ingestWrite(ctx, a, ordered, done)
+	err := b.write(ctx, ordered, done)
 	cancel()
 	for range ordered { // unblock the reader after an error
 	}
@@ -101,10 +112,10 @@ func ingestReports(parent context.Context, a *app, paths []string, source string
 	return err
 }
 
-// ingestWrite is ingestReports' writer: it takes jobs in order, gathers
+// write is Run's writer: it takes jobs in order, gathers
 // those ready into a batch, stores it and calls done for each job.
-func ingestWrite(ctx context.Context, a *app, ordered <-chan *ingestJob, done func(*ingestJob)) error {
-	var next *ingestJob // taken from ordered but not yet ready
+func (b *Batch) write(ctx context.Context, ordered <-chan *Job, done func(*Job)) error {
+	var next *Job // taken from ordered but not yet ready
 	for {
 		if next == nil {
 			var ok bool
@@ -117,7 +128,7 @@ func ingestWrite(ctx context.Context, a *app, ordered <-chan *ingestJob, done fu
 		case <-ctx.Done():
 			return ctx.Err()
 		}
-		batch := []*ingestJob{next}
+		batch := []*Job{next}
 		next = nil
 	gather:
 		for len(batch) < ingestMaxBatch {
@@ -137,11 +148,11 @@ func ingestWrite(ctx context.Context, a *app, ordered <-chan *ingestJob, done fu
 				break gather
 			}
 		}
-		if err := ingestStore(ctx, a, batch); err != nil {
+		if err := b.store(ctx, batch); err != nil {
 			return err
 		}
 		for _, j := range batch {
-			if ctx.Err() != nil && errors.Is(j.err, ctx.Err()) {
+			if ctx.Err() != nil && errors.Is(j.Err, ctx.Err()) {
 				return ctx.Err() // not attempted: neither stored nor failed
 			}
 			done(j)
@@ -149,23 +160,23 @@ func ingestWrite(ctx context.Context, a *app, ordered <-chan *ingestJob, done fu
 	}
 }
 
-// ingestStore stores the parsed reports of batch in one transaction,
+// store stores the parsed reports of batch in one transaction,
 // setting each job's outcome. If the transaction itself fails, it stores
 // the reports one by one instead, so that one report cannot cost the
 // others.
-func ingestStore(ctx context.Context, a *app, batch []*ingestJob) error {
-	var jobs []*ingestJob
-	var reports []store.NewReport
+func (b *Batch) store(ctx context.Context, batch []*Job) error {
+	var jobs []*Job
+	var reports []geo.NewReport
 	for _, j := range batch {
-		if j.err == nil {
+		if j.Err == nil {
 			jobs = append(jobs, j)
-			reports = append(reports, store.NewReport{Report: j.r, Incidents: j.incidents})
+			reports = append(reports, geo.NewReport{Report: j.Report, Incidents: j.Incidents})
 		}
 	}
-	res, err := a.DB.CreateReports(ctx, reports)
+	res, err := b.Store.CreateReports(ctx, reports)
 	if err == nil {
 		for i, j := range jobs {
-			j.created, j.err = res[i].Created, res[i].Err
+			j.Created, j.Err = res[i].Created, res[i].Err
 		}
 		return nil
 	}
@@ -175,7 +186,7 @@ func ingestStore(ctx context.Context, a *app, batch []*ingestJob) error {
 	for _, j := range jobs {
 		// Ingest computes the incidents afresh: storing them has set
 		// their IDs and may have marked them disputed.
-		j.created, j.incidents, j.err = a.Pipeline.Ingest(ctx, j.r)
+		j.Created, j.Incidents, j.Err = b.Pipeline.Ingest(ctx, j.Report)
 	}
 	return nil
 }

@@ -1,4 +1,4 @@
-package main
+package generate
 
 import (
 	"fmt"
@@ -209,4 +209,13 @@ func (p townPicker) index(rng *rand.Rand) int {
 		}
 	}
 	return lo
+}
+
+// defaultPicker draws from genTowns; read-only after init.
+var defaultPicker = newTownPicker()
+
+// ReportText is a seed-format report text of about 2 KB about events on
+// and before d, as WriteReportTexts writes; n makes the text unique.
+func ReportText(rng *rand.Rand, d time.Time, n int) string {
+	return genReportText(rng, defaultPicker, d, n)
 }

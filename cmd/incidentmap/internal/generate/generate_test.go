@@ -1,4 +1,4 @@
-package main
+package generate
 
 import (
 	"math"
@@ -14,7 +14,7 @@ import (
 func collect(tb testing.TB, seed uint64, n int) []store.BulkReport {
 	tb.Helper()
 	var out []store.BulkReport
-	for br := range newGenerator(seed, nil).reports(n) {
+	for br := range New(seed, nil).Reports(n) {
 		out = append(out, br)
 	}
 	return out
@@ -100,7 +100,7 @@ func TestGeneratorDistribution(t *testing.T) {
 }
 
 func TestGenReportTextParses(t *testing.T) {
-	g := newGenerator(3, nil)
+	g := New(3, nil)
 	for i := range 20 {
 		text := genReportText(g.rng, g.towns, g.day(), i)
 		r, err := reportfile.Parse("gen.txt", []byte(text))

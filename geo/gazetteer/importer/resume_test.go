@@ -1,4 +1,4 @@
-package main
+package importer
 
 import (
 	"context"
@@ -10,7 +10,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/incidentmap/incidentmap/cmd/incidentmap/internal/store"
 	"github.com/incidentmap/incidentmap/geo"
 	"github.com/incidentmap/incidentmap/geo/gazetteer"
 )
@@ -18,13 +17,13 @@ import (
 // stopAfterFirstBatch stands for a server stopped during its first import:
 // it ends the import's context once the first batch of places is stored.
 type stopAfterFirstBatch struct {
-	gazetteerStore
+	Store
 	stop func()
 }
 
 func (s stopAfterFirstBatch) UpsertPlaces(ctx context.Context, ps []*geo.Place) (int, int, error) {
 	defer s.stop()
-	return s.gazetteerStore.UpsertPlaces(ctx, ps)
+	return s.Store.UpsertPlaces(ctx, ps)
 }
 
 // writeTinyAssets writes a default gazetteer of n generated towns and no
@@ -49,33 +48,29 @@ func writeTinyAssets(t *testing.T, n int) string {
 	return dir
 }
 
-// TestEnsureDefaultGazetteer_RedoesAnUnfinishedImport checks that a
+// TestEnsureDefault_RedoesAnUnfinishedImport checks that a
 // default-gazetteer import stopped after its first batch is noticed and
 // done again at the next start, not taken for the gazetteer, and that a
 // finished one is left alone.
-func TestEnsureDefaultGazetteer_RedoesAnUnfinishedImport(t *testing.T) {
+func TestEnsureDefault_RedoesAnUnfinishedImport(t *testing.T) {
 	const towns = 12000 // more than two batches
 	assets := writeTinyAssets(t, towns)
-	db, err := store.Open(filepath.Join(t.TempDir(), "g.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := &fakePlaces{byID: map[int64]*geo.Place{}}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 
 	ctx, stop := context.WithCancel(context.Background())
-	if err := ensureDefaultGazetteer(ctx, stopAfterFirstBatch{db, stop}, assets, log); err == nil {
+	if err := EnsureDefault(ctx, stopAfterFirstBatch{db, stop}, assets, log); err == nil {
 		t.Fatal("the stopped import reported no error")
 	}
 	partial, _, err := db.CountPlaces(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if partial != importBatch {
-		t.Fatalf("%d places after the stopped import, want its first batch of %d", partial, importBatch)
+	if partial != Batch {
+		t.Fatalf("%d places after the stopped import, want its first batch of %d", partial, Batch)
 	}
 
-	if err := ensureDefaultGazetteer(context.Background(), db, assets, log); err != nil {
+	if err := EnsureDefault(context.Background(), db, assets, log); err != nil {
 		t.Fatal(err)
 	}
 	full, _, err := db.CountPlaces(context.Background())
@@ -85,12 +80,12 @@ func TestEnsureDefaultGazetteer_RedoesAnUnfinishedImport(t *testing.T) {
 	if want := towns + len(gazetteer.RegionPlaces()); full != want {
 		t.Fatalf("%d places after the next start, want %d (%d towns and the regions)", full, want, towns)
 	}
-	if _, unfinished, err := db.Setting(context.Background(), defaultImportKey); err != nil || unfinished {
+	if _, unfinished, err := db.Setting(context.Background(), DefaultImportKey); err != nil || unfinished {
 		t.Fatalf("import still marked unfinished (err %v)", err)
 	}
 
 	// Finished: a start without the assets neither imports nor fails.
-	if err := ensureDefaultGazetteer(context.Background(), db, filepath.Join(t.TempDir(), "none"), log); err != nil {
+	if err := EnsureDefault(context.Background(), db, filepath.Join(t.TempDir(), "none"), log); err != nil {
 		t.Fatalf("a finished gazetteer was imported again: %v", err)
 	}
 }
