@@ -40,7 +40,7 @@ func TestHealthzReportsABrokenGazetteer(t *testing.T) {
 		a.Close()
 	})
 	select {
-	case <-a.geo.Done():
+	case <-a.Geo.Done():
 	case <-time.After(30 * time.Second):
 		t.Fatal("the gazetteer's load has not ended after 30 s")
 	}

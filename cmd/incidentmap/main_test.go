@@ -108,7 +108,7 @@ func mustRunServerDB(t *testing.T, db string, samples bool, reports ...string) (
 	})
 	// The gazetteer loads in the background; tests start from a server
 	// that has it (and the samples). startup_test.go covers the wait.
-	parts, err := a.geo.Wait(context.Background())
+	parts, err := a.Geo.Wait(context.Background())
 	if err != nil {
 		t.Fatalf("load gazetteer: %v", err)
 	}

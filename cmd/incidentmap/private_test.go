@@ -26,7 +26,7 @@ func startPrivateServer(t *testing.T, db string, samples bool) (base string, sto
 	if err != nil {
 		t.Fatalf("start server: %v", err)
 	}
-	if _, err := a.geo.Wait(context.Background()); err != nil {
+	if _, err := a.Geo.Wait(context.Background()); err != nil {
 		t.Fatalf("load gazetteer: %v", err)
 	}
 	stopped := false

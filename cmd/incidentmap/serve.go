@@ -57,7 +57,7 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	go func() {
 		// A gazetteer much larger than the default one (allCountries) must
 		// not leave the heap pinned at the limit, collecting without end.
-		if _, err := a.geo.Wait(ctx); err == nil {
+		if _, err := a.Geo.Wait(ctx); err == nil {
 			memtrim.SetLimit(memtrim.LiveHeap(), log)
 		}
 	}()
@@ -77,7 +77,7 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 // background and starts serving; the caller closes both. The read API
 // (incidents, tiles, the map) answers at once. What needs the gazetteer
 // (POST /api/reports, corrections, place search) waits for it, bounded by
-// its request's context; a.geo.wait waits for it too, samples included.
+// its request's context; a.Geo.wait waits for it too, samples included.
 func startServer(ctx context.Context, cfg Config, logw io.Writer) (*server.Server, *app, error) {
 	return startServerHolding(ctx, cfg, logw, nil)
 }
@@ -115,12 +115,12 @@ func startServerHolding(ctx context.Context, cfg Config, logw io.Writer, hold <-
 	}
 	a.DB.SetRowCacheBytes(int64(cfg.RowCacheMB) << 20)
 	srv := &server.Server{
-		Incidents: st, Reports: st, Ingester: geoload.Ingester{Load: a.geo}, Versions: st, Changes: st, Histogram: st,
-		Review: geoload.Reviewer{ReviewService: st, Load: a.geo}, Gazetteer: geoload.Searcher{Load: a.geo},
+		Incidents: st, Reports: st, Ingester: geoload.Ingester{Load: a.Geo}, Versions: st, Changes: st, Histogram: st,
+		Review: geoload.Reviewer{ReviewService: st, Load: a.Geo}, Gazetteer: geoload.Searcher{Load: a.Geo},
 		Static: staticFS, Logger: log, Token: cfg.Token, Private: cfg.Private, MaxBodyBytes: cfg.MaxBodyBytes,
 		Tokens:     st, // tokens from `incidentmap token create`, checked by hash
 		SessionKey: sessionKey, BehindHTTPS: cfg.BehindHTTPS,
-		Health: a.geo.Health,
+		Health: a.Geo.Health,
 	}
 	if err := setupTiles(ctx, srv, cfg, a, log); err != nil {
 		a.Close()
@@ -138,7 +138,7 @@ func startServerHolding(ctx context.Context, cfg Config, logw io.Writer, hold <-
 			select {
 			case <-hold:
 				close(loadGeo)
-			case <-a.geo.Done(): // closed before it started
+			case <-a.Geo.Done(): // closed before it started
 			}
 		}()
 	}

@@ -81,7 +81,7 @@ func TestServeReadsBeforeGazetteerLoads(t *testing.T) {
 			t.Errorf("GET %s before the gazetteer: status %d, want 200", path, resp.StatusCode)
 		}
 	}
-	if a.geo.Loaded() {
+	if a.Geo.Loaded() {
 		t.Fatal("gazetteer loaded while held: the test proves nothing")
 	}
 
@@ -122,7 +122,7 @@ func TestServeReadsBeforeGazetteerLoads(t *testing.T) {
 	if got := strings.Join(names, ","); !strings.Contains(got, "Aleppo") || !strings.Contains(got, "Idlib") {
 		t.Errorf("ingest places=%q, want Aleppo and Idlib geoparsed", got)
 	}
-	if !a.geo.Loaded() {
+	if !a.Geo.Loaded() {
 		t.Error("ingest answered but the gazetteer is not loaded")
 	}
 	var fc struct {
@@ -157,7 +157,7 @@ func TestServeIngestCancelledWhileLoading(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("Close hangs while the gazetteer's load is held")
 	}
-	if _, err := a.geo.Wait(context.Background()); !errors.Is(err, context.Canceled) {
+	if _, err := a.Geo.Wait(context.Background()); !errors.Is(err, context.Canceled) {
 		t.Errorf("wait after Close: %v, want the load cancelled", err)
 	}
 }

@@ -39,30 +39,7 @@ func loadBaseMap(dir string) (*tiles.BaseMap, error) {
 func setupTiles(ctx context.Context, srv *server.Server, cfg Config, a *app, log *slog.Logger) error {
 	srv.Points = a.DB
 	srv.Pyramids = &server.PyramidCache{Log: log}
-	// Load the tiles' in-memory copy of the incidents now rather than at
-	// the first tile request, then the cluster pyramid of the default view
-	// from it; a failure only means tiles come from SQL or are clustered
-	// per request. Later versions are rebuilt when first asked for.
-	go func() {
-		ctx := context.Background()
-		if err := a.DB.WarmPointCache(ctx); err != nil {
-			log.Warn("point cache not loaded", "err", err)
-			return
-		}
-		if !a.DB.PointCacheReady(ctx) {
-			return // too few incidents to cache: clustering per request is fast
-		}
-		start := time.Now()
-		v, err := a.DB.DataVersion(ctx)
-		if err == nil {
-			err = srv.Pyramids.Build(ctx, a.DB, v, nil)
-		}
-		if err != nil {
-			log.Warn("cluster pyramid not built", "err", err)
-			return
-		}
-		log.Info("cluster pyramid ready", "took", time.Since(start).Round(time.Millisecond))
-	}()
+	go srv.WarmTiles(context.Background(), a.DB, log)
 	dir := worldAtlasDir(cfg)
 	srv.LoadBaseMapInBackground(func() *tiles.BaseMap {
 		start := time.Now()

@@ -162,3 +162,36 @@ func (s *Server) pyramid(ctx context.Context, f geo.IncidentFilter, view bool) *
 	}
 	return c.get(ctx, s.Points, v, rs)
 }
+
+// PointWarmer is the store's side of WarmTiles.
+type PointWarmer interface {
+	geo.PointService
+	WarmPointCache(ctx context.Context) error
+	PointCacheReady(ctx context.Context) bool
+	DataVersion(ctx context.Context) (int64, error)
+}
+
+// WarmTiles loads the tiles' in-memory copy of the incidents now rather
+// than at the first tile request, then the cluster pyramid of the default
+// view from it; a failure only means tiles come from SQL or are clustered
+// per request. Later versions are rebuilt when first asked for. serve runs
+// it in the background at start-up.
+func (s *Server) WarmTiles(ctx context.Context, st PointWarmer, log *slog.Logger) {
+	if err := st.WarmPointCache(ctx); err != nil {
+		log.Warn("point cache not loaded", "err", err)
+		return
+	}
+	if !st.PointCacheReady(ctx) {
+		return // too few incidents to cache: clustering per request is fast
+	}
+	start := time.Now()
+	v, err := st.DataVersion(ctx)
+	if err == nil {
+		err = s.Pyramids.Build(ctx, st, v, nil)
+	}
+	if err != nil {
+		log.Warn("cluster pyramid not built", "err", err)
+		return
+	}
+	log.Info("cluster pyramid ready", "took", time.Since(start).Round(time.Millisecond))
+}
