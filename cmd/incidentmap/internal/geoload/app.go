@@ -86,4 +86,3 @@ func (a *App) Close() error {
 	}
 	return a.DB.Close()
 }
-

@@ -4,8 +4,8 @@ import (
 	"bytes"
 
 	"github.com/incidentmap/incidentmap/cmd/incidentmap/internal/export"
-	"github.com/incidentmap/incidentmap/geo/vcache"
 	"github.com/incidentmap/incidentmap/geo"
+	"github.com/incidentmap/incidentmap/geo/vcache"
 )
 
 // defaultFeatureCacheBytes is the feature cache's budget: about 20,000

@@ -7,8 +7,8 @@ import (
 
 	"golang.org/x/sync/singleflight"
 
-	"github.com/incidentmap/incidentmap/geo/vcache"
 	"github.com/incidentmap/incidentmap/geo/spatial"
+	"github.com/incidentmap/incidentmap/geo/vcache"
 )
 
 // pointCache keeps the point columns of every incident in memory, as a

@@ -5,8 +5,8 @@ import (
 	"database/sql"
 	"sync/atomic"
 
-	"github.com/incidentmap/incidentmap/geo/vcache"
 	"github.com/incidentmap/incidentmap/geo"
+	"github.com/incidentmap/incidentmap/geo/vcache"
 )
 
 // rowCacheBytes is the row cache's budget: about 25,000 incidents, the
