@@ -84,6 +84,12 @@ func Decode(data []byte) (*Topology, error) {
 	return d, nil
 }
 
+// Has reports whether the topology has an object of that name.
+func (t *Topology) Has(name string) bool {
+	_, ok := t.objects[name]
+	return ok
+}
+
 // Geometries returns the named object's geometries: the members of a
 // GeometryCollection, or the object itself if it is a single geometry.
 func (t *Topology) Geometries(name string) ([]Geometry, error) {
