@@ -172,7 +172,7 @@ type IncidentFilter struct {
 	Sources      []string    // outlet or claimant names (any of)
 	SourceKind   SourceKind  // narrows Sources to one kind; "" = both
 	BBox         *[4]float64 // minLon, minLat, maxLon, maxLat
-	Roles        []Role      // default (nil): incidents only, see DefaultRoles
+	Roles        []Role      // any of; nil or empty = RoleIncident only
 	MaxPrecision int         // 0 = any
 	Disputed     *bool
 	NeedsReview  *bool

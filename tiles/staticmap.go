@@ -299,6 +299,9 @@ func drawLegend(c *canvas, face font.Face, v view, entries []LegendEntry) {
 func drawScaleBar(c *canvas, face font.Face, v view) {
 	s := v.scale
 	lat := WorldLat((v.y0 + float64(v.h)/2) / v.world)
+	// 6378137 m is the Web Mercator sphere (WGS 84's equatorial radius),
+	// the one the map is projected on: not geo.EarthRadiusKm, the mean
+	// radius distances are measured on.
 	metresPerPx := 2 * math.Pi * 6378137 * math.Cos(lat*math.Pi/180) / v.world
 	maxM := 100 * s * metresPerPx
 	m := niceDistance(maxM)

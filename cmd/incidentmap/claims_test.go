@@ -8,6 +8,8 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/incidentmap/incidentmap/geo"
 )
 
 type sourceJSON struct {
@@ -49,7 +51,7 @@ func TestSeedClaimsAndDates(t *testing.T) {
 	var thursday, wednesday *feature
 	for i, f := range a.Features {
 		c := f.Geometry.Coordinates
-		if distanceKm(c[1], c[0], 35.93, 36.63) > 25 {
+		if geo.HaversineKm(c[1], c[0], 35.93, 36.63) > 25 {
 			continue
 		}
 		switch f.Properties["date"] {
@@ -80,7 +82,7 @@ func TestSeedClaimsAndDates(t *testing.T) {
 	var duhur *feature
 	for i, f := range b.Features {
 		c := f.Geometry.Coordinates
-		if distanceKm(c[1], c[0], 35.74, 37.04) < 10 && f.Properties["place"] == "Abu al-Duhur" {
+		if geo.HaversineKm(c[1], c[0], 35.74, 37.04) < 10 && f.Properties["place"] == "Abu al-Duhur" {
 			duhur = &b.Features[i]
 		}
 	}
@@ -129,7 +131,7 @@ func TestSameEventMerges(t *testing.T) {
 	var saraqib []feature
 	for _, f := range fc.Features {
 		c := f.Geometry.Coordinates
-		if distanceKm(c[1], c[0], 35.86, 36.80) < 10 {
+		if geo.HaversineKm(c[1], c[0], 35.86, 36.80) < 10 {
 			saraqib = append(saraqib, f)
 		}
 	}

@@ -1,20 +1,12 @@
 package main
 
 import (
-	"math"
 	"net/url"
 	"strings"
 	"testing"
-)
 
-// distanceKm is the great-circle distance between two lat/lon points.
-func distanceKm(lat1, lon1, lat2, lon2 float64) float64 {
-	const r = 6371.0
-	rad := math.Pi / 180
-	dlat, dlon := (lat2-lat1)*rad, (lon2-lon1)*rad
-	a := math.Sin(dlat/2)*math.Sin(dlat/2) + math.Cos(lat1*rad)*math.Cos(lat2*rad)*math.Sin(dlon/2)*math.Sin(dlon/2)
-	return 2 * r * math.Asin(math.Sqrt(a))
-}
+	"github.com/incidentmap/incidentmap/geo"
+)
 
 // TestSeedsEndToEnd is issue 2's acceptance check: two seed reports ingested
 // from the command line with different sources, then queried over HTTP.
@@ -45,7 +37,7 @@ func TestSeedsEndToEnd(t *testing.T) {
 		var out []feature
 		for _, f := range fc.Features {
 			c := f.Geometry.Coordinates
-			if distanceKm(c[1], c[0], lat, lon) <= km && (date == "" || f.Properties["date"] == date) {
+			if geo.HaversineKm(c[1], c[0], lat, lon) <= km && (date == "" || f.Properties["date"] == date) {
 				out = append(out, f)
 			}
 		}

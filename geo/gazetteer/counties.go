@@ -1,13 +1,13 @@
 package gazetteer
 
 import (
-	"encoding/json"
 	"hash/fnv"
 	"io"
 	"strconv"
 	"strings"
 
 	"github.com/incidentmap/incidentmap/geo"
+	"github.com/incidentmap/incidentmap/tiles/topojson"
 )
 
 // US counties are GeoNames ADM2 areas, absent from cities500, and local US
@@ -17,64 +17,43 @@ import (
 // bounding box, named "<name> County" ("Parish" in Louisiana, "Borough" in
 // Alaska), with the state's postal code as admin-1 code.
 
-type topology struct {
-	Transform struct {
-		Scale     [2]float64 `json:"scale"`
-		Translate [2]float64 `json:"translate"`
-	} `json:"transform"`
-	Objects map[string]struct {
-		Geometries []struct {
-			Type       string          `json:"type"`
-			ID         string          `json:"id"`
-			Arcs       json.RawMessage `json:"arcs"`
-			Properties struct {
-				Name string `json:"name"`
-			} `json:"properties"`
-		} `json:"geometries"`
-	} `json:"objects"`
-	Arcs [][][2]float64 `json:"arcs"`
-}
-
 // ReadUSCounties reads us-atlas counties-10m.json. stateCodes maps a state's
 // English name to its postal code ("Georgia" → "GA"); states it lacks get
 // no admin-1 code.
 func ReadUSCounties(r io.Reader, stateCodes map[string]string) ([]*geo.Place, error) {
-	var t topology
-	if err := json.NewDecoder(r).Decode(&t); err != nil {
+	t, err := readTopology(r)
+	if err != nil {
+		return nil, geo.Errorf(geo.EINVALID, "us-atlas TopoJSON: %v", err)
+	}
+	stateGeoms, err := objectGeometries(t, "states")
+	if err != nil {
 		return nil, geo.Errorf(geo.EINVALID, "us-atlas TopoJSON: %v", err)
 	}
 	states := map[string]string{} // FIPS → postal code
-	for _, g := range t.Objects["states"].Geometries {
-		states[g.ID] = stateCodes[g.Properties.Name]
+	for _, g := range stateGeoms {
+		states[g.ID] = stateCodes[propName(g)]
 	}
-	// Decode the delta-encoded, quantised arcs once.
-	arcs := make([][][2]float64, len(t.Arcs))
-	for i, a := range t.Arcs {
-		x, y := 0.0, 0.0
-		pts := make([][2]float64, len(a))
-		for j, d := range a {
-			x, y = x+d[0], y+d[1]
-			pts[j] = [2]float64{x*t.Transform.Scale[0] + t.Transform.Translate[0], y*t.Transform.Scale[1] + t.Transform.Translate[1]}
-		}
-		arcs[i] = pts
+	counties, err := objectGeometries(t, "counties")
+	if err != nil {
+		return nil, geo.Errorf(geo.EINVALID, "us-atlas TopoJSON: %v", err)
 	}
 	var out []*geo.Place
-	for _, g := range t.Objects["counties"].Geometries {
+	for _, g := range counties {
 		fips, err := strconv.Atoi(g.ID)
-		if err != nil || len(g.ID) != 5 || g.Properties.Name == "" {
+		name := propName(g)
+		if err != nil || len(g.ID) != 5 || name == "" {
 			continue
 		}
-		var idx []int
-		collectArcs(g.Arcs, &idx)
 		minX, minY, maxX, maxY := 180.0, 90.0, -180.0, -90.0
-		for _, i := range idx {
+		for _, i := range g.ArcIndexes() {
 			if i < 0 {
-				i = ^i
+				i = ^i // direction does not matter to a bounding box
 			}
-			if i >= len(arcs) {
-				return nil, geo.Errorf(geo.EINVALID, "us-atlas TopoJSON: county %s: arc %d out of range", g.ID, i)
+			a, err := t.Arc(i)
+			if err != nil {
+				return nil, geo.Errorf(geo.EINVALID, "us-atlas TopoJSON: county %s: %v", g.ID, err)
 			}
-			for _, p := range arcs[i] {
+			for _, p := range a {
 				minX, maxX = min(minX, p[0]), max(maxX, p[0])
 				minY, maxY = min(minY, p[1]), max(maxY, p[1])
 			}
@@ -82,7 +61,6 @@ func ReadUSCounties(r io.Reader, stateCodes map[string]string) ([]*geo.Place, er
 		if minX > maxX {
 			continue
 		}
-		name := g.Properties.Name
 		switch g.ID[:2] {
 		case "22":
 			name += " Parish"
@@ -100,19 +78,10 @@ func ReadUSCounties(r io.Reader, stateCodes map[string]string) ([]*geo.Place, er
 	return out, nil
 }
 
-// collectArcs appends the arc indexes of a (nested) TopoJSON arcs array.
-func collectArcs(raw json.RawMessage, idx *[]int) {
-	var n int
-	if json.Unmarshal(raw, &n) == nil {
-		*idx = append(*idx, n)
-		return
-	}
-	var list []json.RawMessage
-	if json.Unmarshal(raw, &list) == nil {
-		for _, r := range list {
-			collectArcs(r, idx)
-		}
-	}
+// propName is a geometry's "name" property, "" if it has none.
+func propName(g topojson.Geometry) string {
+	n, _ := g.Properties["name"].(string)
+	return n
 }
 
 // USStateCodes returns state name → postal code from CLDR subdivision

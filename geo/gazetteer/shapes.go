@@ -1,11 +1,12 @@
 package gazetteer
 
 import (
-	"encoding/json"
 	"io"
 	"math"
 
 	"github.com/incidentmap/incidentmap/geo"
+	"github.com/incidentmap/incidentmap/tiles/topojson"
+	"github.com/paulmach/orb"
 )
 
 // CountryShape is a country's outline: closed rings of [lon, lat] points
@@ -18,64 +19,40 @@ type CountryShape struct {
 	Ref   float64 // reference longitude: every ring starts within 180° of it
 }
 
-// topoGeometry is a TopoJSON Polygon or MultiPolygon.
-type topoGeometry struct {
-	Type string          `json:"type"`
-	ID   string          `json:"id"`
-	Arcs json.RawMessage `json:"arcs"`
-}
-
 // ReadCountryShapes reads a world-atlas countries TopoJSON file
 // (countries-50m.json). byNumeric maps an ISO 3166-1 numeric code ("024")
 // to its alpha-2 code ("AO"); shapes whose id it lacks (disputed areas
 // such as Northern Cyprus) are skipped. The result is keyed by alpha-2.
 func ReadCountryShapes(r io.Reader, byNumeric map[string]string) (map[string]CountryShape, error) {
-	var t struct {
-		Transform struct {
-			Scale     [2]float64 `json:"scale"`
-			Translate [2]float64 `json:"translate"`
-		} `json:"transform"`
-		Objects map[string]struct {
-			Geometries []topoGeometry `json:"geometries"`
-		} `json:"objects"`
-		Arcs [][][2]float64 `json:"arcs"`
-	}
-	if err := json.NewDecoder(r).Decode(&t); err != nil {
+	t, err := readTopology(r)
+	if err != nil {
 		return nil, geo.Errorf(geo.EINVALID, "world-atlas TopoJSON: %v", err)
 	}
-	arcs := decodeArcs(t.Arcs, t.Transform.Scale, t.Transform.Translate)
+	geoms, err := objectGeometries(t, "countries")
+	if err != nil {
+		return nil, geo.Errorf(geo.EINVALID, "world-atlas TopoJSON: %v", err)
+	}
 	// world-atlas splits some countries over several geometries with the
 	// same id (Australia and its Ashmore and Cartier Islands): merge them.
 	out := map[string]CountryShape{}
-	for _, g := range t.Objects["countries"].Geometries {
+	for _, g := range geoms {
 		cc := byNumeric[g.ID]
 		if cc == "" {
 			continue
 		}
-		var polys [][][]int
-		switch g.Type {
-		case "Polygon":
-			var p [][]int
-			if err := json.Unmarshal(g.Arcs, &p); err != nil {
-				return nil, geo.Errorf(geo.EINVALID, "world-atlas TopoJSON: %s: %v", g.ID, err)
-			}
-			polys = [][][]int{p}
-		case "MultiPolygon":
-			if err := json.Unmarshal(g.Arcs, &polys); err != nil {
-				return nil, geo.Errorf(geo.EINVALID, "world-atlas TopoJSON: %s: %v", g.ID, err)
-			}
-		default:
-			continue
+		polys, err := g.Polygons()
+		if err != nil {
+			return nil, geo.Errorf(geo.EINVALID, "world-atlas TopoJSON: %s: %v", g.ID, err)
 		}
 		s := out[cc]
 		for _, p := range polys {
 			for _, idx := range p {
-				ring, err := topoRing(arcs, idx)
+				ring, err := t.Ring(idx)
 				if err != nil {
 					return nil, geo.Errorf(geo.EINVALID, "world-atlas TopoJSON: %s: %v", g.ID, err)
 				}
 				if len(ring) >= 4 {
-					s.Rings = append(s.Rings, ring)
+					s.Rings = append(s.Rings, unwrapRing(ring))
 				}
 			}
 		}
@@ -105,48 +82,34 @@ func ReadCountryShapes(r io.Reader, byNumeric map[string]string) (map[string]Cou
 	return out, nil
 }
 
-// decodeArcs turns TopoJSON's delta-encoded, quantised arcs into lon/lat.
-func decodeArcs(raw [][][2]float64, scale, translate [2]float64) [][][2]float64 {
-	arcs := make([][][2]float64, len(raw))
-	for i, a := range raw {
-		x, y := 0.0, 0.0
-		pts := make([][2]float64, len(a))
-		for j, d := range a {
-			x, y = x+d[0], y+d[1]
-			pts[j] = [2]float64{x*scale[0] + translate[0], y*scale[1] + translate[1]}
+// unwrapRing copies a ring with its longitudes made continuous across the
+// antimeridian: each within 180° of the one before.
+func unwrapRing(r orb.Ring) [][2]float64 {
+	ring := make([][2]float64, len(r))
+	for i, p := range r {
+		if i > 0 {
+			prev := ring[i-1][0]
+			p[0] += 360 * math.Round((prev-p[0])/360)
 		}
-		arcs[i] = pts
+		ring[i] = p
 	}
-	return arcs
+	return ring
 }
 
-// topoRing joins the arcs of one ring (a negative index ^i is arc i
-// reversed) and unwraps its longitudes across the antimeridian.
-func topoRing(arcs [][][2]float64, idx []int) ([][2]float64, error) {
-	var ring [][2]float64
-	for _, i := range idx {
-		rev := i < 0
-		if rev {
-			i = ^i
-		}
-		if i >= len(arcs) {
-			return nil, geo.Errorf(geo.EINVALID, "arc %d out of range", i)
-		}
-		a := arcs[i]
-		for j := range a {
-			p := a[j]
-			if rev {
-				p = a[len(a)-1-j]
-			}
-			if len(ring) > 0 && j == 0 {
-				continue // shared with the end of the previous arc
-			}
-			if len(ring) > 0 {
-				prev := ring[len(ring)-1][0]
-				p[0] += 360 * math.Round((prev-p[0])/360)
-			}
-			ring = append(ring, p)
-		}
+// readTopology reads and decodes a TopoJSON file.
+func readTopology(r io.Reader) (*topojson.Topology, error) {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, err
 	}
-	return ring, nil
+	return topojson.Decode(data)
+}
+
+// objectGeometries returns the geometries of the named object; a
+// topology without it has none.
+func objectGeometries(t *topojson.Topology, name string) ([]topojson.Geometry, error) {
+	if !t.Has(name) {
+		return nil, nil
+	}
+	return t.Geometries(name)
 }

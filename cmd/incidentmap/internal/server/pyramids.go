@@ -49,7 +49,7 @@ func pyramidFilter(f geo.IncidentFilter, view bool) (roleSet, bool) {
 		return roleSet{}, false
 	}
 	if len(f.Roles) == 0 {
-		return roleSet{incident: true}, true // geo.DefaultRoles
+		return roleSet{incident: true}, true // no roles: incidents only, as the store reads it
 	}
 	var rs roleSet
 	for _, r := range f.Roles {
@@ -96,7 +96,7 @@ func (c *PyramidCache) get(ctx context.Context, ps geo.PointService, v int64, rs
 }
 
 // Build builds now the pyramid of the incidents ps selects with roles
-// (nil: geo.DefaultRoles) at version v, for warming at start-up or before
+// (nil: geo.RoleIncident only) at version v, for warming at start-up or before
 // a benchmark.
 func (c *PyramidCache) Build(ctx context.Context, ps geo.PointService, v int64, roles []geo.Role) error {
 	rs, _ := pyramidFilter(geo.IncidentFilter{Roles: roles}, false)

@@ -168,12 +168,10 @@ func (db *DB) findSameEvent(ctx context.Context, tx *sql.Tx, reportID int64, own
 
 // nearBox returns half-widths in degrees (latitude, longitude) of a box
 // around latitude lat that holds every point at most km away by the
-// great-circle distance merge.SameEvent measures (geo.HaversineKm), with a
-// margin for rounding. r is a hair under geo.EarthRadiusKm, which only
-// widens the box.
+// great-circle distance merge.SameEvent measures (geo.HaversineKm, on a
+// sphere of radius geo.EarthRadiusKm), with a 1% margin for rounding.
 func nearBox(lat, km float64) (dLat, dLon float64) {
-	const r = 6371.0
-	a := km / r // the distance as an angle, in radians
+	a := km / geo.EarthRadiusKm // the distance as an angle, in radians
 	dLat = a * 1.01 * 180 / math.Pi
 	// sin(dλ/2) ≤ sin(a/2) / sqrt(cos φ1 cos φ2), φ2 at most dLat away.
 	c := math.Cos(lat*math.Pi/180) * math.Cos((math.Abs(lat)+dLat)*math.Pi/180)

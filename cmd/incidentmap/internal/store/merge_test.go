@@ -114,13 +114,13 @@ func TestNearBox(t *testing.T) {
 				// A point within merge.NearbyKm: bearing and distance at random,
 				// many right at the edge.
 				brg := rng.Float64() * 2 * math.Pi
-				d := merge.NearbyKm * math.Min(1, 0.9+rng.Float64()*0.2) / 6371
+				d := merge.NearbyKm * math.Min(1, 0.9+rng.Float64()*0.2) / geo.EarthRadiusKm
 				p1 := lat * math.Pi / 180
 				p2 := math.Asin(math.Sin(p1)*math.Cos(d) + math.Cos(p1)*math.Sin(d)*math.Cos(brg))
 				dl := math.Atan2(math.Sin(brg)*math.Sin(d)*math.Cos(p1), math.Cos(d)-math.Sin(p1)*math.Sin(p2))
 				plat, dlon := p2*180/math.Pi, dl*180/math.Pi
 				if math.Abs(plat-lat) > dLat || math.Abs(dlon) > dLon {
-					t.Fatalf("point %.6f,%+.6f (%.3f km away) outside the box ±%.6f,±%.6f", plat, dlon, d*6371, dLat, dLon)
+					t.Fatalf("point %.6f,%+.6f (%.3f km away) outside the box ±%.6f,±%.6f", plat, dlon, d*geo.EarthRadiusKm, dLat, dLon)
 				}
 			}
 			if lat == 35.9 && (dLat > 0.1 || dLon > 0.12) {
