@@ -60,6 +60,10 @@ type docContext struct {
 	admin1  map[string]float64 // per "CC.code"
 	anchors *placeIndex        // places named without ambiguity
 	focus   *placeIndex        // first-pass choice for every local name (see resolve); nil before it
+	// precision remembers precisionOf per place: a long report resolves
+	// the same towns again and again, and the name keys it compares cost
+	// a fifth of the parse's allocations.
+	precision map[int64]int
 
 	topCC     string // dominant country
 	topAdmin1 string // dominant "CC.code"
@@ -106,7 +110,7 @@ func newVotes() *votes { return &votes{country: map[string]float64{}, admin1: ma
 // city's population would vote for itself.
 func (p *Parser) context(ctx context.Context, toks []token, ms []mention) (*docContext, error) {
 	c := &docContext{country: map[string]float64{}, admin1: map[string]float64{}, byName: map[string]*votes{},
-		sovereign: map[string]bool{}, anchors: newPlaceIndex()}
+		sovereign: map[string]bool{}, anchors: newPlaceIndex(), precision: map[int64]int{}}
 	all := newVotes()
 	for mi, m := range ms {
 		if mi%256 == 0 && ctx.Err() != nil {

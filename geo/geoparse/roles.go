@@ -143,7 +143,12 @@ func (p *Parser) resolvePlace(t *Toponym, toks []token, m mention, c *docContext
 		t.Confidence = round3(t.Confidence * 0.8)
 	}
 	t.Resolved = true
-	t.Precision = precisionOf(p.g, pl)
+	prec, ok := c.precision[pl.GeonameID]
+	if !ok {
+		prec = precisionOf(p.g, pl)
+		c.precision[pl.GeonameID] = prec
+	}
+	t.Precision = prec
 	if strings.Contains("county parish borough", m.areaWord) && m.areaWord != "" && pl.FeatureCode != "ADM2" {
 		// "Hall County" without county data: the county is near the
 		// place of its name, when that is in the report's state.
