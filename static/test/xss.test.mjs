@@ -164,6 +164,12 @@ run('xss', async () => {
     await hoverStack(page, 'map', outlet);
 
     step('server clusters: the source list');
+    // The list fills from /api/sources, which on a loaded machine waits
+    // for the point index: wait for it (then check), do not race it.
+    await page.waitForFunction((want) => {
+      const names = [...document.querySelectorAll('#source-list li .name')].map((n) => n.textContent);
+      return want.every((w) => names.includes(w));
+    }, [outlet, claimant, posted.properties.source], { timeout: 20000 }).catch(() => {});
     const listed = await page.evaluate(() => [...document.querySelectorAll('#source-list li .name')].map((n) => n.textContent));
     for (const name of [outlet, claimant, posted.properties.source]) {
       assert(listed.includes(name), `the source list lacks ${JSON.stringify(name)} as text`);
